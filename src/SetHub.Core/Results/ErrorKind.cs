@@ -1,0 +1,20 @@
+namespace SetHub.Core.Results;
+
+/// <summary>Why an operation was refused. The host maps each kind to the HTTP status the spec names.</summary>
+public enum ErrorKind
+{
+    /// <summary>Bad input: 400.</summary>
+    Invalid,
+
+    /// <summary>The caller may not do this: 403.</summary>
+    Forbidden,
+
+    /// <summary>No such resource for this caller: 404.</summary>
+    NotFound,
+
+    /// <summary>The request conflicts with current state: 409.</summary>
+    Conflict,
+
+    /// <summary>The caller must slow down: 429.</summary>
+    TooManyRequests,
+}

@@ -1,0 +1,21 @@
+namespace SetHub.Core.Tenants;
+
+/// <summary>A tenant: one SSF transmitter identity with its own issuer and signing keys.</summary>
+/// <param name="TenantId">The tenant id, <c>^[a-z0-9][a-z0-9-]{0,62}$</c>; also the last segment of its issuer.</param>
+/// <param name="DisplayName">A human-friendly name, or <see langword="null"/>.</param>
+/// <param name="DefaultSubjects"><c>ALL</c> or <c>NONE</c> (SSF 1.0 §7.1): the subject mode new streams start in.</param>
+/// <param name="EventsSupported">Event types the tenant offers its receivers, or <see langword="null"/> for the
+/// built-in CAEP 1.0 and RISC 1.0 vocabularies.</param>
+/// <param name="CreatedAt">When the tenant was created.</param>
+/// <param name="UpdatedAt">When the tenant was last changed.</param>
+public sealed record Tenant(
+    string TenantId,
+    string? DisplayName,
+    string DefaultSubjects,
+    IReadOnlyList<string>? EventsSupported,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt)
+{
+    /// <summary>The event types this tenant's streams may deliver: its own list, or the built-in vocabularies.</summary>
+    public IReadOnlyList<string> EffectiveEventsSupported => EventsSupported ?? Events.EventTypeCatalog.BuiltIn;
+}

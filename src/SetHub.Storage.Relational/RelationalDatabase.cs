@@ -1,0 +1,39 @@
+using System.Data.Common;
+
+namespace SetHub.Storage.Relational;
+
+/// <summary>
+/// What differs between the relational providers: how connections and write transactions are made, how a list of
+/// strings is passed as one parameter, and how rows are locked for a claim.
+/// </summary>
+public abstract class RelationalDatabase
+{
+    /// <summary>Opens a connection for reading.</summary>
+    public abstract ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken);
+
+    /// <summary>Runs <paramref name="work"/> in one write transaction and commits it.</summary>
+    public abstract Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken);
+
+    /// <summary>SQL that tests a column against a list parameter, e.g. <c>IN (SELECT value FROM json_each(@p))</c>
+    /// or <c>= ANY(@p)</c>; used as <c>column {InList("@p")}</c>.</summary>
+    public abstract string InList(string parameterName);
+
+    /// <summary>Adds a list-of-strings parameter in the form <see cref="InList"/> expects.</summary>
+    public abstract void AddList(DbCommand command, string parameterName, IReadOnlyList<string> values);
+
+    /// <summary>Row-lock clause for claiming rows that other nodes must skip (<c>FOR UPDATE SKIP LOCKED</c>), or
+    /// empty where writers are serialized anyway.</summary>
+    public virtual string ForUpdateSkipLocked => string.Empty;
+
+    /// <summary>Makes concurrent migration runs wait for each other (inside the migration transaction).</summary>
+    public virtual Task LockForMigrationAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>
+        Task.CompletedTask;
+
+    /// <summary>Runs <paramref name="work"/> in one write transaction.</summary>
+    public Task WriteAsync(Func<DbConnection, DbTransaction, Task> work, CancellationToken cancellationToken) =>
+        WriteAsync<bool>(async (connection, transaction) =>
+        {
+            await work(connection, transaction);
+            return true;
+        }, cancellationToken);
+}

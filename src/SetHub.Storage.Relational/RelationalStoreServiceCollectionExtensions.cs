@@ -1,0 +1,20 @@
+using Microsoft.Extensions.DependencyInjection;
+using SetHub.Core.Storage;
+
+namespace SetHub.Storage.Relational;
+
+/// <summary>Registers the relational store implementations over a provider's <see cref="RelationalDatabase"/>.</summary>
+public static class RelationalStoreServiceCollectionExtensions
+{
+    /// <summary>Registers every store interface, backed by the <see cref="RelationalDatabase"/> the provider registered.</summary>
+    public static IServiceCollection AddRelationalStores(this IServiceCollection services)
+    {
+        services.AddSingleton<ISettingsStore, RelationalSettingsStore>();
+        services.AddSingleton<ITenantStore, RelationalTenantStore>();
+        services.AddSingleton<IReceiverStore, RelationalReceiverStore>();
+        services.AddSingleton<ISigningKeyStore, RelationalSigningKeyStore>();
+        services.AddSingleton<IStreamStore, RelationalStreamStore>();
+        services.AddSingleton<ISetStore, RelationalSetStore>();
+        return services;
+    }
+}

@@ -1,0 +1,256 @@
+using System.Data.Common;
+using System.Text;
+using SetHub.Core.Json;
+using SetHub.Core.Security;
+using SetHub.Core.Storage;
+using SetHub.Core.Streams;
+
+namespace SetHub.Storage.Relational;
+
+/// <summary><see cref="IStreamStore"/> on the <c>streams</c>, <c>stream_subjects</c> and <c>subject_index</c> tables.
+/// Push <c>authorization_header</c>s are encrypted here, bound to their stream.</summary>
+public sealed class RelationalStreamStore(RelationalDatabase database, ISecretProtector protector) : IStreamStore
+{
+    private const string Columns = """
+        tenant_id, stream_id, receiver_id, audience, events_requested, events_delivered, delivery_method, endpoint_url,
+        authorization_header, description, status, status_reason, signing_alg, default_subjects, created_at, updated_at, version
+        """;
+
+    // Tables whose rows belong to one stream, deleted with it.
+    private static readonly string[] StreamOwnedTables = ["sets", "subject_index", "stream_subjects"];
+    private static readonly string[] SubjectTables = ["subject_index", "stream_subjects"];
+
+    /// <inheritdoc />
+    public Task CreateStreamAsync(EventStream stream, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        return database.WriteAsync(
+            (connection, transaction) => Bind(connection.CreateCommand(transaction, $"""
+                    INSERT INTO streams ({Columns})
+                    VALUES (@tenant_id, @stream_id, @receiver_id, @audience, @events_requested, @events_delivered, @delivery_method,
+                            @endpoint_url, @authorization_header, @description, @status, @status_reason, @signing_alg,
+                            @default_subjects, @created_at, @updated_at, @version)
+                    """), stream)
+                .ExecuteAsync(cancellationToken),
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<EventStream?> GetStreamAsync(string tenantId, string streamId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.CreateCommand(null, $"SELECT {Columns} FROM streams WHERE tenant_id = @tenant_id AND stream_id = @stream_id")
+            .With("@tenant_id", tenantId)
+            .With("@stream_id", streamId)
+            .QuerySingleOrDefaultAsync(Read, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<EventStream>> ListStreamsAsync(string tenantId, string receiverId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.CreateCommand(null, $"""
+                SELECT {Columns} FROM streams
+                WHERE tenant_id = @tenant_id AND receiver_id = @receiver_id
+                ORDER BY created_at, stream_id
+                """)
+            .With("@tenant_id", tenantId)
+            .With("@receiver_id", receiverId)
+            .QueryAsync(Read, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<bool> UpdateStreamAsync(EventStream stream, long expectedVersion, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        return database.WriteAsync(async (connection, transaction) =>
+        {
+            var updated = await Bind(connection.CreateCommand(transaction, """
+                    UPDATE streams
+                    SET events_requested = @events_requested, events_delivered = @events_delivered,
+                        delivery_method = @delivery_method, endpoint_url = @endpoint_url,
+                        authorization_header = @authorization_header, description = @description, status = @status,
+                        status_reason = @status_reason, updated_at = @updated_at, version = @version
+                    WHERE tenant_id = @tenant_id AND stream_id = @stream_id AND version = @expected_version
+                    """), stream with { Version = expectedVersion + 1 })
+                .With("@expected_version", expectedVersion)
+                .ExecuteAsync(cancellationToken);
+            if (updated == 0)
+            {
+                return false;
+            }
+
+            if (stream.Status == StreamStatus.Disabled)
+            {
+                // SSF 1.0 §8.1.2.1: a disabled stream holds nothing. Control SETs and dead letters stay.
+                await connection.CreateCommand(transaction, """
+                        DELETE FROM sets
+                        WHERE tenant_id = @tenant_id AND stream_id = @stream_id AND state = 0 AND is_control = @false
+                        """)
+                    .With("@tenant_id", stream.TenantId)
+                    .With("@stream_id", stream.StreamId)
+                    .With("@false", false)
+                    .ExecuteAsync(cancellationToken);
+            }
+
+            return true;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<bool> DeleteStreamAsync(string tenantId, string streamId, CancellationToken cancellationToken = default) =>
+        database.WriteAsync(
+            (connection, transaction) => DeleteStreamRowsAsync(connection, transaction, tenantId, streamId, cancellationToken),
+            cancellationToken);
+
+    /// <inheritdoc />
+    public Task PutSubjectAsync(StreamSubject subject, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(subject);
+        return database.WriteAsync(async (connection, transaction) =>
+        {
+            await connection.CreateCommand(transaction, """
+                    INSERT INTO stream_subjects (tenant_id, stream_id, subject_key, subject_json, included, verified, created_at)
+                    VALUES (@tenant_id, @stream_id, @subject_key, @subject_json, @included, @verified, @created_at)
+                    ON CONFLICT (tenant_id, stream_id, subject_key)
+                    DO UPDATE SET included = excluded.included, verified = excluded.verified, created_at = excluded.created_at
+                    """)
+                .With("@tenant_id", subject.TenantId)
+                .With("@stream_id", subject.StreamId)
+                .With("@subject_key", subject.SubjectKey)
+                .With("@subject_json", subject.SubjectJson)
+                .With("@included", subject.Included)
+                .With("@verified", subject.Verified)
+                .With("@created_at", subject.CreatedAt.ToDb())
+                .ExecuteAsync(cancellationToken);
+
+            foreach (var indexKey in subject.IndexKeys)
+            {
+                await connection.CreateCommand(transaction, """
+                        INSERT INTO subject_index (tenant_id, index_key, stream_id, subject_key)
+                        VALUES (@tenant_id, @index_key, @stream_id, @subject_key)
+                        ON CONFLICT DO NOTHING
+                        """)
+                    .With("@tenant_id", subject.TenantId)
+                    .With("@index_key", indexKey)
+                    .With("@stream_id", subject.StreamId)
+                    .With("@subject_key", subject.SubjectKey)
+                    .ExecuteAsync(cancellationToken);
+            }
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task DeleteSubjectAsync(string tenantId, string streamId, string subjectKey, CancellationToken cancellationToken = default) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            foreach (var table in SubjectTables)
+            {
+                await connection.CreateCommand(transaction, $"DELETE FROM {table} WHERE tenant_id = @tenant_id AND stream_id = @stream_id AND subject_key = @subject_key")
+                    .With("@tenant_id", tenantId)
+                    .With("@stream_id", streamId)
+                    .With("@subject_key", subjectKey)
+                    .ExecuteAsync(cancellationToken);
+            }
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<StreamSubject>> ListSubjectsAsync(string tenantId, string streamId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.CreateCommand(null, """
+                SELECT subject_key, subject_json, included, verified, created_at FROM stream_subjects
+                WHERE tenant_id = @tenant_id AND stream_id = @stream_id
+                ORDER BY created_at, subject_key
+                """)
+            .With("@tenant_id", tenantId)
+            .With("@stream_id", streamId)
+            .QueryAsync(reader => (Key: reader.GetString(0), Json: reader.GetString(1), Included: reader.GetBoolean(2), Verified: reader.GetBoolean(3), CreatedAt: reader.GetTime(4)), cancellationToken);
+
+        var indexKeys = await connection.CreateCommand(null, "SELECT subject_key, index_key FROM subject_index WHERE tenant_id = @tenant_id AND stream_id = @stream_id")
+            .With("@tenant_id", tenantId)
+            .With("@stream_id", streamId)
+            .QueryAsync(reader => (SubjectKey: reader.GetString(0), IndexKey: reader.GetString(1)), cancellationToken);
+        var keysBySubject = indexKeys.ToLookup(k => k.SubjectKey, k => k.IndexKey, StringComparer.Ordinal);
+
+        return rows.Select(row => new StreamSubject(
+            tenantId, streamId, row.Key, row.Json, row.Included, row.Verified, keysBySubject[row.Key].Order(StringComparer.Ordinal).ToArray(), row.CreatedAt)).ToArray();
+    }
+
+    internal static async Task<bool> DeleteStreamRowsAsync(
+        DbConnection connection,
+        DbTransaction transaction,
+        string tenantId,
+        string streamId,
+        CancellationToken cancellationToken)
+    {
+        foreach (var table in StreamOwnedTables)
+        {
+            await connection.CreateCommand(transaction, $"DELETE FROM {table} WHERE tenant_id = @tenant_id AND stream_id = @stream_id")
+                .With("@tenant_id", tenantId)
+                .With("@stream_id", streamId)
+                .ExecuteAsync(cancellationToken);
+        }
+
+        return await connection.CreateCommand(transaction, "DELETE FROM streams WHERE tenant_id = @tenant_id AND stream_id = @stream_id")
+            .With("@tenant_id", tenantId)
+            .With("@stream_id", streamId)
+            .ExecuteAsync(cancellationToken) > 0;
+    }
+
+    private static string Purpose(string tenantId, string streamId) => $"authorization-header:{tenantId}:{streamId}";
+
+    private DbCommand Bind(DbCommand command, EventStream stream) => command
+        .With("@tenant_id", stream.TenantId)
+        .With("@stream_id", stream.StreamId)
+        .With("@receiver_id", stream.ReceiverId)
+        .With("@audience", stream.Audience)
+        .With("@events_requested", JsonArrays.Write(stream.EventsRequested))
+        .With("@events_delivered", JsonArrays.Write(stream.EventsDelivered))
+        .With("@delivery_method", stream.Delivery.Method)
+        .With("@endpoint_url", stream.Delivery.EndpointUrl)
+        .With("@authorization_header", stream.Delivery.AuthorizationHeader is { } header
+            ? protector.Protect(Encoding.UTF8.GetBytes(header), Purpose(stream.TenantId, stream.StreamId))
+            : null)
+        .With("@description", stream.Description)
+        .With("@status", stream.Status.ToWire())
+        .With("@status_reason", stream.StatusReason)
+        .With("@signing_alg", stream.SigningAlgorithm)
+        .With("@default_subjects", stream.DefaultSubjects)
+        .With("@created_at", stream.CreatedAt.ToDb())
+        .With("@updated_at", stream.UpdatedAt.ToDb())
+        .With("@version", stream.Version);
+
+    private EventStream Read(DbDataReader reader)
+    {
+        var tenantId = reader.GetString(0);
+        var streamId = reader.GetString(1);
+        string? header = null;
+        if (!reader.IsDBNull(8))
+        {
+            header = Encoding.UTF8.GetString(protector.Unprotect((byte[])reader.GetValue(8), Purpose(tenantId, streamId)));
+        }
+
+        if (!StreamStatusNames.TryParse(reader.GetString(10), out var status))
+        {
+            throw new InvalidDataException($"Stream '{streamId}' has an unknown status '{reader.GetString(10)}'.");
+        }
+
+        return new EventStream(
+            TenantId: tenantId,
+            StreamId: streamId,
+            ReceiverId: reader.GetString(2),
+            Audience: reader.GetString(3),
+            EventsRequested: JsonArrays.Read(reader.GetNullableString(4)),
+            EventsDelivered: JsonArrays.Read(reader.GetString(5))!,
+            Delivery: new DeliverySettings(reader.GetString(6), reader.GetString(7), header),
+            Description: reader.GetNullableString(9),
+            Status: status,
+            StatusReason: reader.GetNullableString(11),
+            SigningAlgorithm: reader.GetString(12),
+            DefaultSubjects: reader.GetString(13),
+            CreatedAt: reader.GetTime(14),
+            UpdatedAt: reader.GetTime(15),
+            Version: reader.GetInt64(16));
+    }
+}

@@ -1,0 +1,94 @@
+using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
+using SetHub.Core;
+using SetHub.Core.Signing;
+using SetHub.Core.Storage;
+using SetHub.Core.Tenants;
+using SetHub.Hosting;
+using SetHub.Http;
+using SetHub.Json;
+
+namespace SetHub.Endpoints;
+
+/// <summary>Public, unauthenticated transmitter discovery (SSF 1.0 §7) and the JWKS of each tenant.</summary>
+internal static class DiscoveryEndpoints
+{
+    private static readonly string[] DeliveryMethods = [SsfConstants.DeliveryMethods.Push, SsfConstants.DeliveryMethods.Poll];
+    private static readonly AuthorizationSchemeResponse[] AuthorizationSchemes = [new(SsfConstants.AuthorizationSchemes.BearerToken)];
+
+    public static IEndpointRouteBuilder MapDiscoveryEndpoints(this IEndpointRouteBuilder app)
+    {
+        // SSF 1.0 §7.2: the well-known string goes between the host and the issuer's path.
+        app.MapGet(TransmitterUrls.WellKnownPath + "/{**issuerPath}", GetMetadataByIssuerPath);
+
+        // The same document where clients that append the well-known suffix look for it.
+        app.MapGet(TransmitterUrls.TenantPrefix + TransmitterUrls.WellKnownPath, GetMetadata);
+
+        app.MapGet(TransmitterUrls.TenantPrefix + "/jwks.json", GetJwks);
+        return app;
+    }
+
+    private static Task<Results<Ok<TransmitterMetadataResponse>, JsonHttpResult<ErrorResponse>>> GetMetadataByIssuerPath(
+        string issuerPath,
+        TransmitterUrls urls,
+        ITenantStore tenants,
+        HttpResponse response,
+        CancellationToken cancellationToken)
+    {
+        // issuerPath is "{base path}/tenants/{tenantId}" without the leading slash; trailing '/' is not part of an issuer.
+        var prefix = urls.BasePath.TrimStart('/') is { Length: > 0 } basePath ? basePath + "/tenants/" : "tenants/";
+        var tenantId = issuerPath.StartsWith(prefix, StringComparison.Ordinal) ? issuerPath[prefix.Length..] : null;
+        return GetMetadata(tenantId ?? string.Empty, urls, tenants, response, cancellationToken);
+    }
+
+    private static async Task<Results<Ok<TransmitterMetadataResponse>, JsonHttpResult<ErrorResponse>>> GetMetadata(
+        string tenantId,
+        TransmitterUrls urls,
+        ITenantStore tenants,
+        HttpResponse response,
+        CancellationToken cancellationToken)
+    {
+        var tenant = TenantIds.IsValid(tenantId) ? await tenants.GetTenantAsync(tenantId, cancellationToken) : null;
+        if (tenant is null)
+        {
+            return ApiResults.Error(Core.Results.OperationError.NotFound("No transmitter is configured at this issuer."));
+        }
+
+        response.Headers.CacheControl = "public, max-age=300";
+        return TypedResults.Ok(new TransmitterMetadataResponse(
+            SpecVersion: SsfConstants.SpecVersion,
+            Issuer: urls.Issuer(tenantId),
+            JwksUri: urls.JwksUri(tenantId),
+            DeliveryMethodsSupported: DeliveryMethods,
+            ConfigurationEndpoint: urls.ConfigurationEndpoint(tenantId),
+            StatusEndpoint: urls.StatusEndpoint(tenantId),
+            AddSubjectEndpoint: urls.AddSubjectEndpoint(tenantId),
+            RemoveSubjectEndpoint: urls.RemoveSubjectEndpoint(tenantId),
+            VerificationEndpoint: urls.VerificationEndpoint(tenantId),
+            AuthorizationSchemes: AuthorizationSchemes,
+            DefaultSubjects: tenant.DefaultSubjects));
+    }
+
+    private static async Task<IResult> GetJwks(
+        string tenantId,
+        ITenantStore tenants,
+        SigningKeyService keys,
+        HttpResponse response,
+        CancellationToken cancellationToken)
+    {
+        if (!TenantIds.IsValid(tenantId) || await tenants.GetTenantAsync(tenantId, cancellationToken) is null)
+        {
+            return ApiResults.Error(Core.Results.OperationError.NotFound("No transmitter is configured at this issuer."));
+        }
+
+        // The public JWKs are stored as JSON, so the set is assembled without re-serializing them.
+        var published = await keys.GetPublishedKeysAsync(tenantId, cancellationToken);
+        var json = new StringBuilder("{\"keys\":[");
+        json.AppendJoin(',', published.Select(key => key.PublicJwk));
+        json.Append("]}");
+
+        // Short caching: a receiver that meets an unknown kid after a rotation refetches soon enough.
+        response.Headers.CacheControl = "public, max-age=60";
+        return TypedResults.Content(json.ToString(), SsfConstants.MediaTypes.Json, Encoding.UTF8);
+    }
+}

@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using SetHub.Core;
+using SetHub.Core.Delivery;
+using SetHub.Core.Results;
+using SetHub.Hosting;
+using SetHub.Http;
+using SetHub.Json;
+using SetHub.Security;
+
+namespace SetHub.Endpoints;
+
+/// <summary>RFC 8936 poll delivery: each poll stream's <c>delivery.endpoint_url</c>.</summary>
+internal static class PollEndpoints
+{
+    public static IEndpointRouteBuilder MapPollEndpoints(this IEndpointRouteBuilder app)
+    {
+        // SSF 1.0 §7.1.1: the management API's authorization scheme also protects the poll endpoint (R125).
+        app.MapPost(TransmitterUrls.TenantPrefix + "/ssf/poll/{streamId}", Poll).RequireAuthorization(SetHubPolicies.Receiver);
+        return app;
+    }
+
+    private static async Task<Results<PollResult, JsonHttpResult<DeliveryErrorResponse>>> Poll(string streamId, HttpContext context, PollService polls, CancellationToken cancellationToken)
+    {
+        var body = await JsonRequest.ReadAsync(context.Request, cancellationToken);
+        if (!body.IsSuccess)
+        {
+            return DeliveryError(body.Error);
+        }
+
+        using var document = body.Value;
+        var batch = await polls.PollAsync(context.User.GetCaller(), streamId, document.RootElement, cancellationToken);
+        return batch.IsSuccess ? new PollResult(batch.Value) : DeliveryError(batch.Error);
+    }
+
+    // RFC 8936 §2.5.1 leaves the error body open; SetHub uses the RFC 8935 §2.3 shape {"err", "description"}.
+    private static JsonHttpResult<DeliveryErrorResponse> DeliveryError(OperationError error) => TypedResults.Json(
+        new DeliveryErrorResponse(error.Kind == ErrorKind.Invalid ? SsfConstants.DeliveryErrors.InvalidRequest : error.Code, error.Description),
+        SetHubJsonContext.Default.DeliveryErrorResponse,
+        statusCode: ApiResults.StatusFor(error.Kind));
+}

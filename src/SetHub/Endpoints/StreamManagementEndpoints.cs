@@ -1,0 +1,222 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using SetHub.Core.Results;
+using SetHub.Core.Streams;
+using SetHub.Hosting;
+using SetHub.Http;
+using SetHub.Json;
+using SetHub.Security;
+
+namespace SetHub.Endpoints;
+
+/// <summary>
+/// The SSF 1.0 §8 Stream Management API of each tenant, for its receivers. Authentication runs first (the route's
+/// authorization policy), then the body is parsed, then the stream is looked up: the order the OIDF suite checks.
+/// </summary>
+internal static class StreamManagementEndpoints
+{
+    public static IEndpointRouteBuilder MapStreamManagementEndpoints(this IEndpointRouteBuilder app)
+    {
+        var ssf = app.MapGroup(TransmitterUrls.TenantPrefix + "/ssf")
+            .RequireAuthorization(SetHubPolicies.Receiver)
+            .AddEndpointFilter(async (context, next) =>
+            {
+                // SSF 1.0 §8.1.1.2 examples: stream configuration and status answers are not cached.
+                context.HttpContext.Response.Headers.CacheControl = "no-store";
+                return await next(context);
+            });
+
+        ssf.MapPost("/streams", CreateStream);
+        ssf.MapGet("/streams", ReadStreams);
+        ssf.MapPatch("/streams", UpdateStream);
+        ssf.MapPut("/streams", ReplaceStream);
+        ssf.MapDelete("/streams", DeleteStream);
+        ssf.MapGet("/status", ReadStatus);
+        ssf.MapPost("/status", UpdateStatus);
+        ssf.MapPost("/subjects:add", AddSubject);
+        ssf.MapPost("/subjects:remove", RemoveSubject);
+        ssf.MapPost("/verify", RequestVerification);
+        return app;
+    }
+
+    // SSF 1.0 §8.1.1.1
+    private static async Task<Results<Created<StreamConfigurationResponse>, JsonHttpResult<ErrorResponse>>> CreateStream(
+        HttpContext context, StreamService streams, CancellationToken cancellationToken)
+    {
+        var body = await JsonRequest.ReadAsync(context.Request, cancellationToken);
+        if (!body.IsSuccess)
+        {
+            return ApiResults.Error(body.Error);
+        }
+
+        using var document = body.Value;
+        var created = await streams.CreateAsync(context.User.GetCaller(), document.RootElement, cancellationToken);
+        if (!created.IsSuccess)
+        {
+            return ApiResults.Error(created.Error);
+        }
+
+        return TypedResults.Created((string?)null, await ToResponseAsync(created.Value, streams, cancellationToken));
+    }
+
+    // SSF 1.0 §8.1.1.2: one stream with ?stream_id=, otherwise always a JSON array.
+    private static async Task<IResult> ReadStreams(
+        HttpContext context, [FromQuery(Name = "stream_id")] string? streamId, StreamService streams, CancellationToken cancellationToken)
+    {
+        var caller = context.User.GetCaller();
+        if (streamId is not null)
+        {
+            var stream = await streams.GetAsync(caller, streamId, cancellationToken);
+            return stream.IsSuccess
+                ? TypedResults.Ok(await ToResponseAsync(stream.Value, streams, cancellationToken))
+                : ApiResults.Error(stream.Error);
+        }
+
+        var all = await streams.ListAsync(caller, cancellationToken);
+        if (all.Count == 0)
+        {
+            return TypedResults.Ok<IReadOnlyList<StreamConfigurationResponse>>([]);
+        }
+
+        var streamContext = await streams.GetContextAsync(caller.TenantId!, cancellationToken);
+        return TypedResults.Ok<IReadOnlyList<StreamConfigurationResponse>>(all.Select(stream => ToResponse(stream, streamContext)).ToArray());
+    }
+
+    // SSF 1.0 §8.1.1.3
+    private static Task<Results<Ok<StreamConfigurationResponse>, JsonHttpResult<ErrorResponse>>> UpdateStream(
+        HttpContext context, StreamService streams, CancellationToken cancellationToken) =>
+        ChangeStreamAsync(context, streams, StreamOperation.Update, cancellationToken);
+
+    // SSF 1.0 §8.1.1.4
+    private static Task<Results<Ok<StreamConfigurationResponse>, JsonHttpResult<ErrorResponse>>> ReplaceStream(
+        HttpContext context, StreamService streams, CancellationToken cancellationToken) =>
+        ChangeStreamAsync(context, streams, StreamOperation.Replace, cancellationToken);
+
+    // SSF 1.0 §8.1.1.5: stream_id is a required query parameter.
+    private static async Task<Results<NoContent, JsonHttpResult<ErrorResponse>>> DeleteStream(
+        HttpContext context, [FromQuery(Name = "stream_id")] string? streamId, StreamService streams, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(streamId))
+        {
+            return ApiResults.Error(OperationError.Invalid("The 'stream_id' query parameter is required (SSF 1.0 §8.1.1.5)."));
+        }
+
+        return await streams.DeleteAsync(context.User.GetCaller(), streamId, cancellationToken) is { } error
+            ? ApiResults.Error(error)
+            : TypedResults.NoContent();
+    }
+
+    // SSF 1.0 §8.1.2.1
+    private static async Task<Results<Ok<StreamStatusResponse>, JsonHttpResult<ErrorResponse>>> ReadStatus(
+        HttpContext context, [FromQuery(Name = "stream_id")] string? streamId, StreamService streams, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(streamId))
+        {
+            return ApiResults.Error(OperationError.Invalid("The 'stream_id' query parameter is required (SSF 1.0 §8.1.2.1)."));
+        }
+
+        var stream = await streams.GetStatusAsync(context.User.GetCaller(), streamId, cancellationToken);
+        return stream.IsSuccess ? TypedResults.Ok(ToStatusResponse(stream.Value)) : ApiResults.Error(stream.Error);
+    }
+
+    // SSF 1.0 §8.1.2.2
+    private static async Task<Results<Ok<StreamStatusResponse>, JsonHttpResult<ErrorResponse>>> UpdateStatus(
+        HttpContext context, [FromQuery(Name = "stream_id")] string? streamId, StreamService streams, CancellationToken cancellationToken)
+    {
+        var body = await JsonRequest.ReadAsync(context.Request, cancellationToken);
+        if (!body.IsSuccess)
+        {
+            return ApiResults.Error(body.Error);
+        }
+
+        using var document = body.Value;
+        var stream = await streams.UpdateStatusAsync(context.User.GetCaller(), document.RootElement, streamId, cancellationToken);
+        return stream.IsSuccess ? TypedResults.Ok(ToStatusResponse(stream.Value)) : ApiResults.Error(stream.Error);
+    }
+
+    // SSF 1.0 §8.1.3.2: an empty 200.
+    private static async Task<Results<Ok, JsonHttpResult<ErrorResponse>>> AddSubject(
+        HttpContext context, StreamService streams, CancellationToken cancellationToken)
+    {
+        var body = await JsonRequest.ReadAsync(context.Request, cancellationToken);
+        if (!body.IsSuccess)
+        {
+            return ApiResults.Error(body.Error);
+        }
+
+        using var document = body.Value;
+        return await streams.AddSubjectAsync(context.User.GetCaller(), document.RootElement, cancellationToken) is { } error
+            ? ApiResults.Error(error)
+            : TypedResults.Ok();
+    }
+
+    // SSF 1.0 §8.1.3.3: 204.
+    private static async Task<Results<NoContent, JsonHttpResult<ErrorResponse>>> RemoveSubject(
+        HttpContext context, StreamService streams, CancellationToken cancellationToken)
+    {
+        var body = await JsonRequest.ReadAsync(context.Request, cancellationToken);
+        if (!body.IsSuccess)
+        {
+            return ApiResults.Error(body.Error);
+        }
+
+        using var document = body.Value;
+        return await streams.RemoveSubjectAsync(context.User.GetCaller(), document.RootElement, cancellationToken) is { } error
+            ? ApiResults.Error(error)
+            : TypedResults.NoContent();
+    }
+
+    // SSF 1.0 §8.1.4.2: 204, the SET follows asynchronously (here: it is already queued).
+    private static async Task<Results<NoContent, JsonHttpResult<ErrorResponse>>> RequestVerification(
+        HttpContext context, StreamService streams, CancellationToken cancellationToken)
+    {
+        var body = await JsonRequest.ReadAsync(context.Request, cancellationToken);
+        if (!body.IsSuccess)
+        {
+            return ApiResults.Error(body.Error);
+        }
+
+        using var document = body.Value;
+        return await streams.RequestVerificationAsync(context.User.GetCaller(), document.RootElement, cancellationToken) is { } error
+            ? ApiResults.Error(error)
+            : TypedResults.NoContent();
+    }
+
+    private static async Task<Results<Ok<StreamConfigurationResponse>, JsonHttpResult<ErrorResponse>>> ChangeStreamAsync(
+        HttpContext context, StreamService streams, StreamOperation operation, CancellationToken cancellationToken)
+    {
+        var body = await JsonRequest.ReadAsync(context.Request, cancellationToken);
+        if (!body.IsSuccess)
+        {
+            return ApiResults.Error(body.Error);
+        }
+
+        using var document = body.Value;
+        var changed = await streams.UpdateAsync(context.User.GetCaller(), document.RootElement, operation, cancellationToken);
+        return changed.IsSuccess
+            ? TypedResults.Ok(await ToResponseAsync(changed.Value, streams, cancellationToken))
+            : ApiResults.Error(changed.Error);
+    }
+
+    private static async Task<StreamConfigurationResponse> ToResponseAsync(
+        EventStream stream, StreamService streams, CancellationToken cancellationToken) =>
+        ToResponse(stream, await streams.GetContextAsync(stream.TenantId, cancellationToken));
+
+    // SSF 1.0 §8.1.1: iss and events_supported come from the tenant; the push secret is shown redacted only.
+    private static StreamConfigurationResponse ToResponse(EventStream stream, StreamContext context) =>
+        new(
+            StreamId: stream.StreamId,
+            Iss: context.Issuer,
+            Aud: stream.Audience,
+            EventsSupported: context.EventsSupported,
+            EventsRequested: stream.EventsRequested,
+            EventsDelivered: stream.EventsDelivered,
+            Delivery: new DeliveryResponse(
+                stream.Delivery.Method,
+                stream.Delivery.EndpointUrl,
+                stream.Delivery.AuthorizationHeader is { } header ? AuthorizationHeaderRedaction.Redact(header) : null),
+            Description: stream.Description);
+
+    private static StreamStatusResponse ToStatusResponse(EventStream stream) =>
+        new(stream.StreamId, stream.Status.ToWire(), stream.StatusReason);
+}

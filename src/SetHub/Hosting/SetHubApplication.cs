@@ -1,0 +1,49 @@
+using SetHub.Configuration;
+using SetHub.Endpoints;
+using SetHub.Json;
+using Microsoft.Extensions.Options;
+
+namespace SetHub.Hosting;
+
+/// <summary>Builds the SetHub web application; Program.cs and the in-process tests share it.</summary>
+internal static class SetHubApplication
+{
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        // appsettings.json ships beside the binary; relative data paths still resolve against the working directory.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        configure?.Invoke(builder);
+        builder.Services.AddSetHub(builder.Configuration);
+
+        var app = builder.Build();
+        var basePath = TransmitterUrls.ConfiguredBasePath(app.Services.GetRequiredService<IOptions<SetHubOptions>>().Value);
+        if (basePath.Length > 0)
+        {
+            app.UsePathBase(basePath);
+        }
+
+        app.UseExceptionHandler(errors => errors.Run(context => WriteErrorAsync(context, "server_error", "An unexpected error occurred.")));
+        app.UseStatusCodePages(context => WriteErrorAsync(
+            context.HttpContext,
+            context.HttpContext.Response.StatusCode == StatusCodes.Status405MethodNotAllowed ? "method_not_allowed" : "not_found",
+            context.HttpContext.Response.StatusCode == StatusCodes.Status405MethodNotAllowed ? "This endpoint does not accept this HTTP method." : "No such endpoint."));
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapHealthEndpoints();
+        app.MapDiscoveryEndpoints();
+        app.MapAdminEndpoints();
+        app.MapStreamManagementEndpoints();
+        app.MapPollEndpoints();
+        return app;
+    }
+
+    /// <summary>Migrates the store and loads the keys; call before the server starts listening.</summary>
+    public static Task InitializeAsync(WebApplication app, CancellationToken cancellationToken = default) =>
+        SetHubStartup.InitializeAsync(app.Services, cancellationToken);
+
+    private static Task WriteErrorAsync(HttpContext context, string code, string description) =>
+        context.Response.WriteAsJsonAsync(new ErrorResponse(code, description), SetHubJsonContext.Default.ErrorResponse);
+}

@@ -1,0 +1,83 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+using SetHub.Configuration;
+using SetHub.Core.Delivery;
+using SetHub.Core.Security;
+using SetHub.Core.Signing;
+using SetHub.Core.Streams;
+using SetHub.Core.Tenants;
+using SetHub.Json;
+using SetHub.Security;
+using SetHub.Storage.Sqlite;
+
+namespace SetHub.Hosting;
+
+/// <summary>Composes SetHub's services.</summary>
+internal static class SetHubServiceCollectionExtensions
+{
+    public static IServiceCollection AddSetHub(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<SetHubOptions>().BindConfiguration(SetHubOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SetHubOptions>, SetHubOptionsValidator>();
+        services.AddOptions<SigningKeyOptions>().BindConfiguration(SigningKeyOptions.SectionName)
+            .Validate(o => o.RotationGracePeriod > TimeSpan.Zero && o.ActiveKeyCacheDuration >= TimeSpan.Zero, "SetHub:Keys durations must be positive.")
+            .ValidateOnStart();
+        services.AddOptions<PollOptions>().BindConfiguration(PollOptions.SectionName)
+            .Validate(o => o.LongPollTimeout >= TimeSpan.Zero && o.RedeliveryInterval > TimeSpan.Zero && o.MaxEventsPerResponse > 0,
+                "SetHub:Poll needs a non-negative LongPollTimeout, a positive RedeliveryInterval and MaxEventsPerResponse.")
+            .ValidateOnStart();
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<MasterKeyProtector>();
+        services.AddSingleton<ISecretProtector>(sp => sp.GetRequiredService<MasterKeyProtector>());
+        services.AddSingleton<OperatorCredential>();
+        services.AddSingleton<TransmitterUrls>();
+        services.AddSingleton<ITransmitterUrls>(sp => sp.GetRequiredService<TransmitterUrls>());
+
+        services.AddStore(configuration);
+
+        services.AddSingleton<SigningKeyService>();
+        services.AddSingleton<TenantService>();
+        services.AddSingleton<ReceiverService>();
+        services.AddSingleton<SetIssuer>();
+        services.AddSingleton<StreamService>();
+        services.AddSingleton<PollService>();
+
+        // The core authentication services only: bearer tokens need no cookies, hence no data protection key ring.
+        services.AddWebEncoders();
+        services.AddAuthenticationCore(options =>
+        {
+            options.DefaultScheme = BearerTokenHandler.SchemeName;
+            options.AddScheme<BearerTokenHandler>(BearerTokenHandler.SchemeName, displayName: null);
+        });
+        services.AddOptions<AuthenticationSchemeOptions>(BearerTokenHandler.SchemeName);
+        services.AddAuthorizationBuilder().AddSetHubPolicies();
+
+        services.ConfigureHttpJsonOptions(options =>
+        {
+            options.SerializerOptions.TypeInfoResolverChain.Insert(0, SetHubJsonContext.Default);
+            options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            options.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        });
+        return services;
+    }
+
+    private static void AddStore(this IServiceCollection services, IConfiguration configuration)
+    {
+        var storage = configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
+        var connectionString = configuration.GetConnectionString(StorageOptions.ConnectionStringName);
+        switch (storage.Provider)
+        {
+            case StorageProvider.Sqlite:
+                services.AddSqliteStore(connectionString ?? StorageOptions.DefaultSqliteConnectionString);
+                break;
+            default:
+                throw new OptionsValidationException(
+                    StorageOptions.SectionName,
+                    typeof(StorageOptions),
+                    [$"SetHub:Storage:Provider '{storage.Provider}' is not available in this build; use 'Sqlite'."]);
+        }
+    }
+}

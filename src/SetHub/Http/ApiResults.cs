@@ -1,0 +1,25 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using SetHub.Core.Results;
+using SetHub.Json;
+
+namespace SetHub.Http;
+
+/// <summary>Turns expected failures into the status the spec names, with a JSON body.</summary>
+internal static class ApiResults
+{
+    public static JsonHttpResult<ErrorResponse> Error(OperationError error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        return TypedResults.Json(new ErrorResponse(error.Code, error.Description), SetHubJsonContext.Default.ErrorResponse, statusCode: StatusFor(error.Kind));
+    }
+
+    public static int StatusFor(ErrorKind kind) => kind switch
+    {
+        ErrorKind.Invalid => StatusCodes.Status400BadRequest,
+        ErrorKind.Forbidden => StatusCodes.Status403Forbidden,
+        ErrorKind.NotFound => StatusCodes.Status404NotFound,
+        ErrorKind.Conflict => StatusCodes.Status409Conflict,
+        ErrorKind.TooManyRequests => StatusCodes.Status429TooManyRequests,
+        _ => StatusCodes.Status500InternalServerError,
+    };
+}

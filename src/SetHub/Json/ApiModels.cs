@@ -1,0 +1,70 @@
+namespace SetHub.Json;
+
+/// <summary>The JSON error body of every refused request: <c>{"error": …, "description": …}</c>.</summary>
+internal sealed record ErrorResponse(string Error, string Description);
+
+/// <summary>A delivery error body in the RFC 8935 §2.3 shape: <c>{"err": …, "description": …}</c>.</summary>
+internal sealed record DeliveryErrorResponse(string Err, string Description);
+
+/// <summary>A tenant, as the admin API shows it.</summary>
+internal sealed record TenantResponse(
+    string TenantId,
+    string? DisplayName,
+    string DefaultSubjects,
+    IReadOnlyList<string>? EventsSupported,
+    string Issuer,
+    string JwksUri,
+    string SsfConfigurationUrl,
+    string? Token);
+
+/// <summary>A receiver, as the admin API shows it; <c>token</c> only when it was just registered.</summary>
+internal sealed record ReceiverResponse(
+    string ReceiverId,
+    string Name,
+    string Audience,
+    string SigningAlg,
+    DateTimeOffset CreatedAt,
+    string? Token);
+
+/// <summary>A signing key, as the admin API shows it (public facts only).</summary>
+internal sealed record SigningKeyResponse(string Kid, string Alg, DateTimeOffset CreatedAt, DateTimeOffset? RetiredAt);
+
+/// <summary>The answer to a key rotation.</summary>
+internal sealed record KeyRotationResponse(IReadOnlyList<SigningKeyResponse> Keys);
+
+/// <summary>A health probe answer.</summary>
+internal sealed record HealthResponse(string Status);
+
+/// <summary>The <c>delivery</c> object of a stream configuration (SSF 1.0 §8.1.1).</summary>
+internal sealed record DeliveryResponse(string Method, string EndpointUrl, string? AuthorizationHeader);
+
+/// <summary>A stream configuration (SSF 1.0 §8.1.1).</summary>
+internal sealed record StreamConfigurationResponse(
+    string StreamId,
+    string Iss,
+    string Aud,
+    IReadOnlyList<string> EventsSupported,
+    IReadOnlyList<string>? EventsRequested,
+    IReadOnlyList<string> EventsDelivered,
+    DeliveryResponse Delivery,
+    string? Description);
+
+/// <summary>A stream status (SSF 1.0 §8.1.2).</summary>
+internal sealed record StreamStatusResponse(string StreamId, string Status, string? Reason);
+
+/// <summary>One <c>authorization_schemes</c> entry (SSF 1.0 §7.1.1).</summary>
+internal sealed record AuthorizationSchemeResponse(string SpecUrn);
+
+/// <summary>Transmitter configuration metadata (SSF 1.0 §7.1). Arrays are never empty (§7.2.3).</summary>
+internal sealed record TransmitterMetadataResponse(
+    string SpecVersion,
+    string Issuer,
+    string JwksUri,
+    IReadOnlyList<string> DeliveryMethodsSupported,
+    string ConfigurationEndpoint,
+    string StatusEndpoint,
+    string AddSubjectEndpoint,
+    string RemoveSubjectEndpoint,
+    string VerificationEndpoint,
+    IReadOnlyList<AuthorizationSchemeResponse> AuthorizationSchemes,
+    string DefaultSubjects);

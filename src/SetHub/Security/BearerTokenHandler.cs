@@ -1,0 +1,88 @@
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+using SetHub.Core;
+using SetHub.Core.Security;
+using SetHub.Core.Storage;
+using SetHub.Core.Tenants;
+using SetHub.Json;
+
+namespace SetHub.Security;
+
+/// <summary>
+/// Authenticates <c>Authorization: Bearer</c> tokens (RFC 6750 §2.1; never from the query, R147). The operator token
+/// is checked against its hash; any other token is looked up only within the tenant named in the route, so a token of
+/// tenant A is simply unknown on tenant B's endpoints. Runs before the endpoint, hence before any body is read.
+/// </summary>
+internal sealed class BearerTokenHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    OperatorCredential operatorCredential,
+    ITenantStore tenants)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "SetHubBearer";
+
+    private const string BearerPrefix = "Bearer ";
+    private const int MaxTokenLength = 512;
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var header = Request.Headers.Authorization;
+        if (header.Count == 0)
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        var value = header.Count == 1 ? header[0] : null;
+        if (value is null || !value.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            return AuthenticateResult.Fail("The Authorization header must carry one Bearer token.");
+        }
+
+        var token = value[BearerPrefix.Length..].Trim();
+        if (token.Length is 0 or > MaxTokenLength)
+        {
+            return AuthenticateResult.Fail("The bearer token is malformed.");
+        }
+
+        var hash = BearerTokens.Hash(token);
+        if (operatorCredential.Matches(hash))
+        {
+            return Success(Caller.Operator);
+        }
+
+        if (Context.GetRouteValue("tenantId") is string tenantId && TenantIds.IsValid(tenantId) &&
+            await tenants.FindCredentialAsync(tenantId, hash, Context.RequestAborted) is { } credential)
+        {
+            return Success(new Caller(credential.Kind, tenantId, credential.ReceiverId));
+        }
+
+        return AuthenticateResult.Fail("The bearer token is not valid for this resource.");
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        // RFC 6750 §3: name the scheme, and say "invalid_token" when a token was presented (R59).
+        var presented = Request.Headers.Authorization.Count > 0;
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        Response.Headers.WWWAuthenticate = presented ? "Bearer realm=\"SetHub\", error=\"invalid_token\"" : "Bearer realm=\"SetHub\"";
+        await Response.WriteAsJsonAsync(
+            new ErrorResponse(
+                SsfConstants.Errors.InvalidToken,
+                presented ? "The bearer token is missing, malformed or not valid for this resource." : "A bearer token is required."),
+            SetHubJsonContext.Default.ErrorResponse);
+    }
+
+    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status403Forbidden;
+        await Response.WriteAsJsonAsync(
+            new ErrorResponse(SsfConstants.Errors.AccessDenied, "This token may not use this endpoint."),
+            SetHubJsonContext.Default.ErrorResponse);
+    }
+
+    private static AuthenticateResult Success(Caller caller) =>
+        AuthenticateResult.Success(new AuthenticationTicket(SetHubClaims.ToPrincipal(caller, SchemeName), SchemeName));
+}
