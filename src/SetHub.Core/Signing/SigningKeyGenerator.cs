@@ -37,8 +37,7 @@ public static class SigningKeyGenerator
         var x = Base64Url.EncodeToString(parameters.Q.X);
         var y = Base64Url.EncodeToString(parameters.Q.Y);
 
-        // RFC 7638 §3.2: the thumbprint hashes the required members in lexicographic order, no white space.
-        var kid = Thumbprint($$"""{"crv":"P-256","kty":"EC","x":"{{x}}","y":"{{y}}"}""");
+        var kid = JwkThumbprint.ForEc(x, y);
         var jwk = WriteJwk(writer =>
         {
             writer.WriteString("kty", "EC");
@@ -57,7 +56,7 @@ public static class SigningKeyGenerator
         var n = Base64Url.EncodeToString(parameters.Modulus);
         var e = Base64Url.EncodeToString(parameters.Exponent);
 
-        var kid = Thumbprint($$"""{"e":"{{e}}","kty":"RSA","n":"{{n}}"}""");
+        var kid = JwkThumbprint.ForRsa(n, e);
         var jwk = WriteJwk(writer =>
         {
             writer.WriteString("kty", "RSA");
@@ -81,9 +80,6 @@ public static class SigningKeyGenerator
             CryptographicOperations.ZeroMemory(pkcs8);
         }
     }
-
-    private static string Thumbprint(string canonicalJwk) =>
-        Base64Url.EncodeToString(SHA256.HashData(Encoding.UTF8.GetBytes(canonicalJwk)));
 
     private static string WriteJwk(Action<Utf8JsonWriter> writeKey, string kid, string algorithm)
     {

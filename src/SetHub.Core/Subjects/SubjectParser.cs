@@ -23,6 +23,14 @@ public static partial class SubjectParser
     /// <summary>Most members a complex subject, or identifiers an <c>aliases</c> identifier, may carry.</summary>
     public const int MaxMembers = 32;
 
+    // Names seen in examples and older drafts that mean a registered format (A10, A14). Accepting them as proprietary
+    // formats would make subjects that silently never match, so they are refused with the right name.
+    private static readonly Dictionary<string, string> MisnamedFormats = new(StringComparer.Ordinal)
+    {
+        ["phone"] = PhoneNumber,
+        ["jwt-id"] = JwtId,
+    };
+
     /// <summary>Parses and validates one subject identifier or complex subject.</summary>
     public static Result<SubjectIdentifier> Parse(JsonElement element) => Parse(element, Level.Top, "subject");
 
@@ -61,6 +69,11 @@ public static partial class SubjectParser
         }
 
         var format = formatElement.GetString()!;
+        if (MisnamedFormats.TryGetValue(format, out var correctName))
+        {
+            return OperationError.Invalid($"'{path}.format' '{format}' is not a registered format; use '{correctName}'.");
+        }
+
         if (!FormatNamePattern().IsMatch(format))
         {
             return OperationError.Invalid($"'{path}.format' is not a valid format name (RFC 9493 §3: lowercase letters, digits, '_' and '-').");
