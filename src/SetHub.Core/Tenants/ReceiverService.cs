@@ -72,7 +72,7 @@ public sealed class ReceiverService(
             audience.Value,
             signingAlgorithm,
             timeProvider.GetUtcNow());
-        var token = BearerTokens.Generate(TokenKind.Receiver);
+        var token = BearerTokens.Generate(TokenKind.Receiver, tenantId);
         await receivers.CreateReceiverAsync(receiver, BearerTokens.Hash(token), cancellationToken);
         return new ReceiverRegistration(receiver, token);
     }

@@ -41,7 +41,7 @@ public sealed class TenantService(ITenantStore store, SigningKeyService keys, Ti
         if (existing is null)
         {
             var created = changes.Value.ApplyTo(new Tenant(tenantId, null, SsfConstants.DefaultSubjects.None, null, now, now));
-            var token = BearerTokens.Generate(TokenKind.Tenant);
+            var token = BearerTokens.Generate(TokenKind.Tenant, tenantId);
             if (await store.CreateTenantAsync(created, BearerTokens.Hash(token), [keys.CreateInitialKey(tenantId)], cancellationToken))
             {
                 return new TenantPutResult(created, Created: true, token);

@@ -29,7 +29,7 @@ internal static class DiscoveryEndpoints
     }
 
     private static Task<Results<Ok<TransmitterMetadataResponse>, JsonHttpResult<ErrorResponse>>> GetMetadataByIssuerPath(
-        string issuerPath,
+        string? issuerPath,
         TransmitterUrls urls,
         ITenantStore tenants,
         HttpResponse response,
@@ -37,7 +37,7 @@ internal static class DiscoveryEndpoints
     {
         // issuerPath is "{base path}/tenants/{tenantId}" without the leading slash; trailing '/' is not part of an issuer.
         var prefix = urls.BasePath.TrimStart('/') is { Length: > 0 } basePath ? basePath + "/tenants/" : "tenants/";
-        var tenantId = issuerPath.StartsWith(prefix, StringComparison.Ordinal) ? issuerPath[prefix.Length..] : null;
+        var tenantId = issuerPath is not null && issuerPath.StartsWith(prefix, StringComparison.Ordinal) ? issuerPath[prefix.Length..] : null;
         return GetMetadata(tenantId ?? string.Empty, urls, tenants, response, cancellationToken);
     }
 

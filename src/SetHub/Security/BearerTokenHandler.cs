@@ -11,8 +11,8 @@ namespace SetHub.Security;
 
 /// <summary>
 /// Authenticates <c>Authorization: Bearer</c> tokens (RFC 6750 §2.1; never from the query, R147). The operator token
-/// is checked against its hash; any other token is looked up only within the tenant named in the route, so a token of
-/// tenant A is simply unknown on tenant B's endpoints. Runs before the endpoint, hence before any body is read.
+/// is checked against its hash; tenant and receiver tokens are looked up within the tenant they name. Runs before the
+/// endpoint, hence before any body is read.
 /// </summary>
 internal sealed class BearerTokenHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
@@ -53,7 +53,9 @@ internal sealed class BearerTokenHandler(
             return Success(Caller.Operator);
         }
 
-        if (Context.GetRouteValue("tenantId") is string tenantId && TenantIds.IsValid(tenantId) &&
+        // The token names its tenant; the credential is looked up within that tenant only. Whether the tenant may
+        // use this route is the authorization policy's question (403), not authentication's (401).
+        if (BearerTokens.TryReadTenant(token, out var tenantId) && TenantIds.IsValid(tenantId) &&
             await tenants.FindCredentialAsync(tenantId, hash, Context.RequestAborted) is { } credential)
         {
             return Success(new Caller(credential.Kind, tenantId, credential.ReceiverId));

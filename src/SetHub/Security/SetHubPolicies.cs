@@ -3,8 +3,8 @@ using SetHub.Core.Security;
 
 namespace SetHub.Security;
 
-/// <summary>Who may call what. Tenant and receiver tokens are only ever authenticated on their own tenant's routes
-/// (see <see cref="BearerTokenHandler"/>), so the policies only need to check the kind of token.</summary>
+/// <summary>Who may call what. A tenant or receiver token only ever acts on the tenant named in the route; on another
+/// tenant's routes it is authenticated but forbidden (403).</summary>
 internal static class SetHubPolicies
 {
     /// <summary>The operator only.</summary>
@@ -17,7 +17,16 @@ internal static class SetHubPolicies
     public const string Receiver = "Receiver";
 
     public static AuthorizationBuilder AddSetHubPolicies(this AuthorizationBuilder builder) => builder
-        .AddPolicy(Operator, policy => policy.RequireClaim(SetHubClaims.Kind, nameof(TokenKind.Operator)))
-        .AddPolicy(TenantAdmin, policy => policy.RequireClaim(SetHubClaims.Kind, nameof(TokenKind.Operator), nameof(TokenKind.Tenant)))
-        .AddPolicy(Receiver, policy => policy.RequireClaim(SetHubClaims.Kind, nameof(TokenKind.Receiver)));
+        .AddPolicy(Operator, policy => policy.RequireAssertion(context => Caller(context)?.Kind == TokenKind.Operator))
+        .AddPolicy(TenantAdmin, policy => policy.RequireAssertion(context => Caller(context) is { } caller &&
+            (caller.Kind == TokenKind.Operator || (caller.Kind == TokenKind.Tenant && IsRouteTenant(context, caller)))))
+        .AddPolicy(Receiver, policy => policy.RequireAssertion(context => Caller(context) is { } caller &&
+            caller.Kind == TokenKind.Receiver && IsRouteTenant(context, caller)));
+
+    private static Caller? Caller(AuthorizationHandlerContext context) =>
+        context.User.Identity?.IsAuthenticated == true ? context.User.GetCaller() : null;
+
+    private static bool IsRouteTenant(AuthorizationHandlerContext context, Caller caller) =>
+        context.Resource is HttpContext http && http.GetRouteValue("tenantId") is string tenantId &&
+        string.Equals(tenantId, caller.TenantId, StringComparison.Ordinal);
 }

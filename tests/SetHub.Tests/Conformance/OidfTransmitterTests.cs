@@ -1,0 +1,415 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.IdentityModel.Tokens;
+using SetHub.Tests.Infrastructure;
+
+namespace SetHub.Tests.Conformance;
+
+/// <summary>
+/// The OpenID Foundation SSF transmitter test plan (anchors.md §3.2), module by module, as SetHub's own tests. Each
+/// test names its module; the checks are the suite's FAIL items plus its WARN items, since SetHub aims for zero WARNs.
+/// Push-delivery modules (17, 21) arrive with push delivery.
+/// </summary>
+public sealed class OidfTransmitterTests(SetHubServer server)
+{
+    private const string InvalidToken = "invalid:3f4c5a0e-1d4b-4f43-9e55-111111111111";
+    private const string BrokenBody = ";{ broken";
+
+    private static readonly string CreateBody = $$"""
+        {"description":"Stream for OIDF Conformance Test-Suite",
+         "events_requested":["{{TestReceiver.SessionRevoked}}","{{TestReceiver.CredentialChange}}","{{TestReceiver.DeviceComplianceChange}}"],
+         "delivery":{"method":"urn:ietf:rfc:8936"} }
+        """;
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Module01_TransmitterMetadata()
+    {
+        var tenant = await TestTenant.CreateAsync(server);
+        var metadata = tenant.Metadata;
+
+        Assert.Equal(tenant.Issuer, metadata.GetProperty("issuer").GetString());
+        Assert.Equal("1_0", metadata.GetProperty("spec_version").GetString());
+        Assert.Contains(metadata.GetProperty("default_subjects").GetString(), new[] { "ALL", "NONE" });
+        Assert.Equal(["urn:ietf:rfc:8935", "urn:ietf:rfc:8936"], metadata.GetProperty("delivery_methods_supported").EnumerateArray().Select(e => e.GetString()));
+        Assert.All(metadata.GetProperty("authorization_schemes").EnumerateArray(), scheme => Assert.StartsWith("urn:", scheme.GetProperty("spec_urn").GetString(), StringComparison.Ordinal));
+        foreach (var endpoint in new[] { "jwks_uri", "configuration_endpoint", "status_endpoint", "add_subject_endpoint", "remove_subject_endpoint", "verification_endpoint" })
+        {
+            Assert.StartsWith(tenant.Issuer + "/", metadata.GetProperty(endpoint).GetString(), StringComparison.Ordinal);
+        }
+
+        AssertNoEmptyArrays(metadata); // R90: arrays with no elements are omitted (FAIL in the suite)
+
+        using var anonymous = server.CreateClient();
+        var jwks = new JsonWebKeySet(await anonymous.GetStringAsync(tenant.Endpoint("jwks_uri"), Cancel));
+        Assert.NotEmpty(jwks.GetSigningKeys());
+    }
+
+    [Fact]
+    public async Task Module02_StreamControlHappyPath()
+    {
+        using var receiver = await NewReceiverAsync();
+        await CleanupPreambleAsync(receiver);
+
+        // Create.
+        var created = await receiver.CreateStreamAsync(CreateBody);
+        var streamId = created.GetProperty("stream_id").GetString()!;
+        Assert.Equal(receiver.Tenant.Issuer, created.GetProperty("iss").GetString());
+        Assert.Equal(receiver.Audience, created.GetProperty("aud").GetString());
+        Assert.Equal("urn:ietf:rfc:8936", created.GetProperty("delivery").GetProperty("method").GetString());
+        Assert.True(created.TryGetProperty("events_delivered", out _));
+
+        // Read.
+        var read = await receiver.Client.GetFromJsonElementAsync($"{Config(receiver)}?stream_id={streamId}");
+        Assert.Equal(receiver.Tenant.Issuer, read.GetProperty("iss").GetString());
+        Assert.Contains(TestReceiver.SessionRevoked, read.GetProperty("events_supported").EnumerateArray().Select(e => e.GetString()));
+
+        // Update and replace with the same delivery and events and a new description.
+        foreach (var method in new[] { HttpMethod.Patch, HttpMethod.Put })
+        {
+            var body = $$"""
+                {"stream_id":"{{streamId}}","description":"changed by {{method}}",
+                 "delivery":{{created.GetProperty("delivery").GetRawText()}},
+                 "events_requested":{{created.GetProperty("events_requested").GetRawText()}}}
+                """;
+            using var response = await receiver.SendAsync(method, Config(receiver), body);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var updated = await TestTenant.ReadJsonAsync(response);
+            Assert.Equal(receiver.Tenant.Issuer, updated.GetProperty("iss").GetString());
+            Assert.Equal($"changed by {method}", updated.GetProperty("description").GetString());
+        }
+
+        // Status read and every status value.
+        Assert.Equal("enabled", (await receiver.Client.GetFromJsonElementAsync($"{Status(receiver)}?stream_id={streamId}")).GetProperty("status").GetString());
+        foreach (var status in new[] { "enabled", "paused", "disabled" })
+        {
+            using var response = await receiver.SendAsync(HttpMethod.Post, $"{Status(receiver)}?stream_id={streamId}",
+                $$"""{"stream_id":"{{streamId}}","status":"{{status}}","reason":"conformance"}""");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var body = await TestTenant.ReadJsonAsync(response);
+            Assert.Equal(status, body.GetProperty("status").GetString());
+            Assert.Equal(streamId, body.GetProperty("stream_id").GetString());
+        }
+
+        // Delete.
+        using var deleted = await receiver.SendAsync(HttpMethod.Delete, $"{Config(receiver)}?stream_id={streamId}");
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+    }
+
+    [Fact]
+    public async Task Module03_CreateStreamWithBrokenInput_Returns400()
+    {
+        using var receiver = await NewReceiverAsync();
+
+        using var response = await receiver.SendAsync(HttpMethod.Post, Config(receiver), BrokenBody);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        await AssertJsonErrorAsync(response);
+    }
+
+    [Fact]
+    public async Task Module04_CreateStreamWithInvalidToken_Returns401()
+    {
+        using var receiver = await NewReceiverAsync();
+        using var client = server.CreateClient(InvalidToken);
+
+        using var response = await client.PostAsync(Config(receiver), TestTenant.Json(CreateBody), Cancel);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.StartsWith("Bearer", response.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal); // R59
+        await AssertJsonErrorAsync(response);
+    }
+
+    [Fact]
+    public async Task Module05_CreateStreamWithDuplicateConfig_ReturnsANewStream()
+    {
+        using var receiver = await NewReceiverAsync();
+
+        var first = await receiver.CreateStreamAsync(CreateBody);
+        var second = await receiver.CreateStreamAsync(CreateBody);
+
+        // R100: SetHub allows several streams per receiver, so the second create gets a new stream id.
+        Assert.NotEqual(first.GetProperty("stream_id").GetString(), second.GetProperty("stream_id").GetString());
+        Assert.NotEqual(first.GetProperty("delivery").GetProperty("endpoint_url").GetString(), second.GetProperty("delivery").GetProperty("endpoint_url").GetString());
+    }
+
+    [Fact]
+    public async Task Module06_ReadStreamWithInvalidToken_Returns401()
+    {
+        using var receiver = await NewReceiverAsync();
+        using var client = server.CreateClient(InvalidToken);
+
+        using var response = await client.GetAsync(Config(receiver), Cancel);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Module07_ReadUnknownStream_Returns404()
+    {
+        using var receiver = await NewReceiverAsync();
+        var deleted = await CreateAndDeleteAsync(receiver);
+
+        using var response = await receiver.Client.GetAsync($"{Config(receiver)}?stream_id={deleted}", Cancel);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        await AssertJsonErrorAsync(response);
+    }
+
+    [Fact]
+    public async Task Module08_UpdateStreamWithInvalidToken_Returns401()
+    {
+        using var receiver = await NewReceiverAsync();
+        using var client = server.CreateClient(InvalidToken);
+
+        using var response = await client.PatchAsync(Config(receiver), TestTenant.Json("""{"stream_id":"none","description":"x"}"""), Cancel);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Module09_UpdateStreamWithInvalidBody_Returns400()
+    {
+        using var receiver = await NewReceiverAsync();
+
+        using var response = await receiver.SendAsync(HttpMethod.Patch, Config(receiver), BrokenBody);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Module10_UpdateUnknownStream_Returns404()
+    {
+        using var receiver = await NewReceiverAsync();
+        var deleted = await CreateAndDeleteAsync(receiver);
+
+        using var response = await receiver.SendAsync(HttpMethod.Patch, Config(receiver), $$"""{"stream_id":"{{deleted}}","description":"x"}""");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Module11_ReplaceStreamWithInvalidBody_Returns400()
+    {
+        using var receiver = await NewReceiverAsync();
+
+        using var response = await receiver.SendAsync(HttpMethod.Put, Config(receiver), BrokenBody);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Module12_ReplaceStreamWithInvalidToken_Returns401()
+    {
+        using var receiver = await NewReceiverAsync();
+        using var client = server.CreateClient(InvalidToken);
+
+        // The suite accepts only 401 here, so authentication must run before the body is even read.
+        using var response = await client.PutAsync(Config(receiver), TestTenant.Json(BrokenBody), Cancel);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Module13_ReplaceUnknownStream_Returns404()
+    {
+        using var receiver = await NewReceiverAsync();
+        var deleted = await CreateAndDeleteAsync(receiver);
+
+        using var response = await receiver.SendAsync(HttpMethod.Put, Config(receiver), $$"""{"stream_id":"{{deleted}}","delivery":{"method":"urn:ietf:rfc:8936"} }""");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Module14_DeleteStreamWithInvalidToken_Returns401()
+    {
+        using var receiver = await NewReceiverAsync();
+        var deleted = await CreateAndDeleteAsync(receiver);
+        using var client = server.CreateClient(InvalidToken);
+
+        using var response = await client.DeleteAsync($"{Config(receiver)}?stream_id={deleted}", Cancel);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Module15_DeleteUnknownStream_Returns404()
+    {
+        using var receiver = await NewReceiverAsync();
+        var deleted = await CreateAndDeleteAsync(receiver);
+
+        using var response = await receiver.SendAsync(HttpMethod.Delete, $"{Config(receiver)}?stream_id={deleted}");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Module16_StreamSubjectControl()
+    {
+        using var receiver = await NewReceiverAsync();
+        var streamId = (await receiver.CreateStreamAsync(CreateBody)).GetProperty("stream_id").GetString();
+
+        using var added = await receiver.SendAsync(HttpMethod.Post, receiver.Tenant.Endpoint("add_subject_endpoint"),
+            $$"""{"stream_id":"{{streamId}}","subject":{"format":"email","email":"example.user@example.com"},"verified":true}""");
+        using var removed = await receiver.SendAsync(HttpMethod.Post, receiver.Tenant.Endpoint("remove_subject_endpoint"),
+            $$"""{"stream_id":"{{streamId}}","subject":{"format":"email","email":"example.user@example.com"} }""");
+
+        Assert.Equal(HttpStatusCode.OK, added.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, removed.StatusCode);
+    }
+
+    [Fact]
+    public async Task Module18_VerificationPollOnly()
+    {
+        using var receiver = await NewReceiverAsync();
+        var stream = await receiver.CreateStreamAsync(CreateBody);
+        var streamId = stream.GetProperty("stream_id").GetString()!;
+        var state = Guid.NewGuid().ToString();
+
+        await receiver.VerifyAsync(streamId, state);
+        var poll = await receiver.PollAsync(stream, """{"maxEvents":10,"returnImmediately":true}""");
+
+        var verification = await FindStatedVerificationsAsync(receiver, poll, streamId);
+        Assert.Equal([state], verification);
+    }
+
+    [Fact]
+    public async Task Module19_VerificationPollAndAck()
+    {
+        using var receiver = await NewReceiverAsync();
+        var stream = await receiver.CreateStreamAsync(CreateBody);
+        var streamId = stream.GetProperty("stream_id").GetString()!;
+
+        await receiver.VerifyAsync(streamId, "first");
+        var firstPoll = await receiver.PollAsync(stream, """{"maxEvents":10,"returnImmediately":true}""");
+        var acks = TestReceiver.Sets(firstPoll).Select(s => s.Jti).ToArray();
+
+        await receiver.VerifyAsync(streamId, "second");
+        var secondPoll = await receiver.PollAsync(stream, $$"""{"maxEvents":10,"returnImmediately":true,"ack":{{JsonSerializer.Serialize(acks)}} }""");
+
+        // The suite takes the first stated verification in sets order: it must be the new one.
+        var states = await FindStatedVerificationsAsync(receiver, secondPoll, streamId);
+        Assert.Equal("second", states[0]);
+        Assert.DoesNotContain(TestReceiver.Sets(secondPoll), set => acks.Contains(set.Jti));
+    }
+
+    [Fact]
+    public async Task Module20_VerificationAckOnly()
+    {
+        using var receiver = await NewReceiverAsync();
+        var stream = await receiver.CreateStreamAsync(CreateBody);
+        var streamId = stream.GetProperty("stream_id").GetString()!;
+        await receiver.VerifyAsync(streamId, "ack-only");
+        var poll = await receiver.PollAsync(stream, """{"maxEvents":10,"returnImmediately":true}""");
+        var acks = TestReceiver.Sets(poll).Select(s => s.Jti).ToArray();
+        Assert.NotEmpty(acks);
+
+        var ackOnly = await receiver.PollAsync(stream, $$"""{"maxEvents":0,"returnImmediately":true,"ack":{{JsonSerializer.Serialize(acks)}} }""");
+
+        Assert.Empty(TestReceiver.Sets(ackOnly)); // a JSON body, {"sets":{}}, as the suite requires
+        Assert.Empty(TestReceiver.Sets(await receiver.PollAsync(stream)));
+    }
+
+    [Fact]
+    public async Task CaepProfile_Rs256Receiver_GetsRs256SignedSets()
+    {
+        // R146 / caep-interop module: RS256 with a key of at least 2048 bits, published in the JWKS.
+        var tenant = await TestTenant.CreateAsync(server);
+        using var receiver = await tenant.AddReceiverAsync(signingAlgorithm: "RS256");
+        var stream = await receiver.CreateStreamAsync(CreateBody);
+        await receiver.VerifyAsync(stream.GetProperty("stream_id").GetString()!, "rs");
+
+        var set = await receiver.ValidateSetAsync(TestReceiver.Sets(await receiver.PollAsync(stream)).Single().Token);
+
+        Assert.Equal("RS256", set.Alg);
+        using var anonymous = server.CreateClient();
+        var key = new JsonWebKeySet(await anonymous.GetStringAsync(tenant.Endpoint("jwks_uri"), Cancel)).Keys.Single(k => k.Kid == set.Kid);
+        Assert.True(Base64UrlEncoder.DecodeBytes(key.N).Length * 8 >= 2048);
+    }
+
+    /// <summary>Every SET check of anchors.md §3.1 item 8 on each verification SET; returns their states in order.</summary>
+    private static async Task<IReadOnlyList<string?>> FindStatedVerificationsAsync(TestReceiver receiver, JsonElement poll, string streamId)
+    {
+        var states = new List<string?>();
+        foreach (var (jti, token) in TestReceiver.Sets(poll))
+        {
+            var set = await receiver.ValidateSetAsync(token);
+            Assert.Equal(jti, set.Id);                                        // R49: key equals the jti inside
+            Assert.Equal("secevent+jwt", set.Typ);                           // R63
+            Assert.False(set.TryGetPayloadValue<object>("sub", out _));     // R74
+            Assert.False(set.TryGetPayloadValue<object>("exp", out _));     // R75
+            Assert.True(set.IssuedAt <= DateTime.UtcNow.AddSeconds(5));      // iat not in the future
+            var (type, payload) = TestReceiver.Event(set);                   // exactly one event
+            if (type != TestReceiver.Verification)
+            {
+                continue;
+            }
+
+            var subject = TestReceiver.Claim(set, "sub_id");
+            Assert.Equal("opaque", subject.GetProperty("format").GetString()); // R120
+            Assert.Equal(streamId, subject.GetProperty("id").GetString());
+            Assert.Equal(2, subject.EnumerateObject().Count());
+            if (payload.TryGetProperty("state", out var state))
+            {
+                states.Add(state.GetString());
+            }
+        }
+
+        return states;
+    }
+
+    private async Task<TestReceiver> NewReceiverAsync() => await (await TestTenant.CreateAsync(server)).AddReceiverAsync();
+
+    private static string Config(TestReceiver receiver) => receiver.Tenant.Endpoint("configuration_endpoint");
+
+    private static string Status(TestReceiver receiver) => receiver.Tenant.Endpoint("status_endpoint");
+
+    private static async Task CleanupPreambleAsync(TestReceiver receiver)
+    {
+        // anchors.md §3.1 item 6: GET without stream_id answers 200 with a JSON array.
+        var list = await receiver.Client.GetFromJsonElementAsync(Config(receiver));
+        Assert.Equal(JsonValueKind.Array, list.ValueKind);
+    }
+
+    private static async Task<string> CreateAndDeleteAsync(TestReceiver receiver)
+    {
+        var streamId = (await receiver.CreateStreamAsync(CreateBody)).GetProperty("stream_id").GetString()!;
+        using var response = await receiver.SendAsync(HttpMethod.Delete, $"{Config(receiver)}?stream_id={streamId}");
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        return streamId;
+    }
+
+    private static async Task AssertJsonErrorAsync(HttpResponseMessage response)
+    {
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        var body = await TestTenant.ReadJsonAsync(response);
+        Assert.False(string.IsNullOrEmpty(body.GetProperty("error").GetString()));
+        Assert.False(string.IsNullOrEmpty(body.GetProperty("description").GetString()));
+    }
+
+    private static void AssertNoEmptyArrays(JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Array:
+                Assert.NotEqual(0, element.GetArrayLength());
+                foreach (var item in element.EnumerateArray())
+                {
+                    AssertNoEmptyArrays(item);
+                }
+
+                break;
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    AssertNoEmptyArrays(property.Value);
+                }
+
+                break;
+            default:
+                break;
+        }
+    }
+}

@@ -1,0 +1,252 @@
+using System.Net;
+using System.Text;
+using Microsoft.IdentityModel.Tokens;
+using SetHub.Tests.Infrastructure;
+
+namespace SetHub.Tests.Endpoints;
+
+/// <summary>The operator and tenant API of interface.md.</summary>
+public sealed class AdminApiTests(SetHubServer server)
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task PutTenant_New_Returns201WithTokenAndUrls_ThenUpdatesWith200()
+    {
+        using var admin = server.CreateClient(SetHubServer.AdminToken);
+        var tenantId = NewTenantId();
+
+        using var created = await admin.PutAsync($"/admin/tenants/{tenantId}", TestTenant.Json("""{"display_name":"Acme","default_subjects":"ALL"}"""), Cancel);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var body = await TestTenant.ReadJsonAsync(created);
+        Assert.Equal(tenantId, body.GetProperty("tenant_id").GetString());
+        Assert.Equal($"{server.BaseAddress.ToString().TrimEnd('/')}/tenants/{tenantId}", body.GetProperty("issuer").GetString());
+        Assert.Equal($"{body.GetProperty("issuer").GetString()}/jwks.json", body.GetProperty("jwks_uri").GetString());
+        Assert.Equal($"{server.BaseAddress.ToString().TrimEnd('/')}/.well-known/ssf-configuration/tenants/{tenantId}", body.GetProperty("ssf_configuration_url").GetString());
+        Assert.StartsWith($"sh_ten_{tenantId}.", body.GetProperty("token").GetString(), StringComparison.Ordinal);
+
+        using var updated = await admin.PutAsync($"/admin/tenants/{tenantId}", TestTenant.Json("""{"display_name":"Acme Corp"}"""), Cancel);
+        Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
+        var updatedBody = await TestTenant.ReadJsonAsync(updated);
+        Assert.False(updatedBody.TryGetProperty("token", out _), "the tenant token is shown only on creation");
+        Assert.Equal("Acme Corp", updatedBody.GetProperty("display_name").GetString());
+        Assert.Equal("ALL", updatedBody.GetProperty("default_subjects").GetString()); // absent members keep their value
+    }
+
+    [Theory]
+    [InlineData("Acme")]
+    [InlineData("-acme")]
+    [InlineData("acme_corp")]
+    [InlineData("a234567890123456789012345678901234567890123456789012345678901234")]
+    public async Task PutTenant_InvalidId_Returns400(string tenantId)
+    {
+        using var admin = server.CreateClient(SetHubServer.AdminToken);
+
+        using var response = await admin.PutAsync($"/admin/tenants/{tenantId}", TestTenant.Json("{}"), Cancel);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("invalid_request", (await TestTenant.ReadJsonAsync(response)).GetProperty("error").GetString());
+    }
+
+    [Theory]
+    [InlineData("""{"default_subjects":"SOME"}""")]
+    [InlineData("""{"display_name":42}""")]
+    [InlineData("""{"defualt_subjects":"ALL"}""")]
+    [InlineData("""{"events_supported":[]}""")]
+    [InlineData("""{"events_supported":["not a uri"]}""")]
+    [InlineData("""{"events_supported":["https://schemas.openid.net/secevent/ssf/event-type/verification"]}""")]
+    [InlineData("[]")]
+    [InlineData(";{ broken")]
+    public async Task PutTenant_BadBody_Returns400AndCreatesNothing(string body)
+    {
+        using var admin = server.CreateClient(SetHubServer.AdminToken);
+        var tenantId = NewTenantId();
+
+        using var response = await admin.PutAsync($"/admin/tenants/{tenantId}", TestTenant.Json(body), Cancel);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var read = await admin.GetAsync($"/admin/tenants/{tenantId}", Cancel);
+        Assert.Equal(HttpStatusCode.NotFound, read.StatusCode);
+    }
+
+    [Fact]
+    public async Task PutTenant_CustomEventsSupported_AreOfferedToStreams()
+    {
+        var tenant = await TestTenant.CreateAsync(server, """{"events_supported":["urn:example:event:a","urn:example:event:b"]}""");
+        using var receiver = await tenant.AddReceiverAsync();
+
+        var stream = await receiver.CreateStreamAsync("""{"events_requested":["urn:example:event:b","urn:example:event:c"]}""");
+
+        Assert.Equal(["urn:example:event:a", "urn:example:event:b"], stream.GetProperty("events_supported").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["urn:example:event:b"], stream.GetProperty("events_delivered").EnumerateArray().Select(e => e.GetString()));
+    }
+
+    [Fact]
+    public async Task Admin_WithoutOrWithWrongToken_Returns401()
+    {
+        using var anonymous = server.CreateClient();
+        using var wrong = server.CreateClient("sh_adm_not-the-operator-token");
+        using var basic = server.CreateClient();
+        basic.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", "YWRtaW46YWRtaW4=");
+
+        foreach (var client in new[] { anonymous, wrong, basic })
+        {
+            using var response = await client.GetAsync("/admin/tenants", Cancel);
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+            Assert.StartsWith("Bearer", response.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+            Assert.Equal("invalid_token", (await TestTenant.ReadJsonAsync(response)).GetProperty("error").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task Admin_TokenInQueryString_IsNotAccepted()
+    {
+        // R147: bearer tokens travel in the Authorization header only.
+        using var anonymous = server.CreateClient();
+
+        using var response = await anonymous.GetAsync($"/admin/tenants?access_token={SetHubServer.AdminToken}", Cancel);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task TenantToken_ManagesOnlyItsOwnTenant()
+    {
+        var acme = await TestTenant.CreateAsync(server);
+        var other = await TestTenant.CreateAsync(server);
+        using var tenantClient = server.CreateClient(acme.Token);
+
+        Assert.Equal(HttpStatusCode.OK, (await tenantClient.GetAsync($"/admin/tenants/{acme.TenantId}", Cancel)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await tenantClient.PutAsync($"/admin/tenants/{acme.TenantId}", TestTenant.Json("""{"display_name":"mine"}"""), Cancel)).StatusCode);
+
+        // Another tenant's resources, and operator-only ones: authenticated, but forbidden.
+        Assert.Equal(HttpStatusCode.Forbidden, (await tenantClient.GetAsync($"/admin/tenants/{other.TenantId}", Cancel)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await tenantClient.PostAsync($"/admin/tenants/{other.TenantId}/receivers", TestTenant.Json("""{"audience":"x"}"""), Cancel)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await tenantClient.PutAsync($"/admin/tenants/{NewTenantId()}", TestTenant.Json("{}"), Cancel)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await tenantClient.GetAsync("/admin/tenants", Cancel)).StatusCode);
+        using var denied = await tenantClient.GetAsync($"/admin/tenants/{other.TenantId}/receivers", Cancel);
+        Assert.Equal(HttpStatusCode.Forbidden, denied.StatusCode);
+        Assert.Equal("access_denied", (await TestTenant.ReadJsonAsync(denied)).GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task ReceiverToken_CannotUseTheAdminApi()
+    {
+        var tenant = await TestTenant.CreateAsync(server);
+        using var receiver = await tenant.AddReceiverAsync();
+
+        using var response = await receiver.Client.GetAsync($"/admin/tenants/{tenant.TenantId}/receivers", Cancel);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("""{"name":"rp"}""")]
+    [InlineData("""{"audience":""}""")]
+    [InlineData("""{"audience":["a","b"]}""")]
+    [InlineData("""{"audience":"https://rp","signing_alg":"HS256"}""")]
+    [InlineData("""{"audience":"https://rp","signing_alg":"none"}""")]
+    [InlineData("""{"audience":"https://rp","token":"mine"}""")]
+    public async Task RegisterReceiver_BadBody_Returns400(string body)
+    {
+        var tenant = await TestTenant.CreateAsync(server);
+        using var admin = server.CreateClient(SetHubServer.AdminToken);
+
+        using var response = await admin.PostAsync($"/admin/tenants/{tenant.TenantId}/receivers", TestTenant.Json(body), Cancel);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var list = await admin.GetAsync($"/admin/tenants/{tenant.TenantId}/receivers", Cancel);
+        Assert.Equal(0, (await TestTenant.ReadJsonAsync(list)).GetArrayLength());
+    }
+
+    [Fact]
+    public async Task RegisterReceiver_UnknownTenant_Returns404()
+    {
+        using var admin = server.CreateClient(SetHubServer.AdminToken);
+
+        using var response = await admin.PostAsync($"/admin/tenants/{NewTenantId()}/receivers", TestTenant.Json("""{"audience":"x"}"""), Cancel);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Receivers_ListShowsNoTokens_AndDeleteRevokesAccess()
+    {
+        var tenant = await TestTenant.CreateAsync(server);
+        using var receiver = await tenant.AddReceiverAsync(audience: "https://rp.example.com");
+        var stream = await receiver.CreateStreamAsync();
+        using var admin = server.CreateClient(tenant.Token);
+
+        var list = await admin.GetFromJsonElementAsync($"/admin/tenants/{tenant.TenantId}/receivers");
+        var listed = Assert.Single(list.EnumerateArray());
+        Assert.Equal("https://rp.example.com", listed.GetProperty("audience").GetString());
+        Assert.Equal("ES256", listed.GetProperty("signing_alg").GetString());
+        Assert.False(listed.TryGetProperty("token", out _));
+
+        using var deleted = await admin.DeleteAsync($"/admin/tenants/{tenant.TenantId}/receivers/{receiver.ReceiverId}", Cancel);
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        using var again = await admin.DeleteAsync($"/admin/tenants/{tenant.TenantId}/receivers/{receiver.ReceiverId}", Cancel);
+        Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
+
+        using var revoked = await receiver.Client.GetAsync(tenant.Endpoint("configuration_endpoint"), Cancel);
+        Assert.Equal(HttpStatusCode.Unauthorized, revoked.StatusCode);
+        using var poll = await receiver.SendAsync(HttpMethod.Post, stream.GetProperty("delivery").GetProperty("endpoint_url").GetString()!, "{}");
+        Assert.Equal(HttpStatusCode.Unauthorized, poll.StatusCode);
+    }
+
+    [Fact]
+    public async Task KeysRotate_PublishesOldAndNewKeys_AndSignsWithTheNewOne()
+    {
+        var tenant = await TestTenant.CreateAsync(server);
+        using var receiver = await tenant.AddReceiverAsync();
+        var stream = await receiver.CreateStreamAsync();
+        var streamId = stream.GetProperty("stream_id").GetString()!;
+        await receiver.VerifyAsync(streamId, "before");
+        var before = await receiver.ValidateSetAsync(TestReceiver.Sets(await receiver.PollAsync(stream)).Single().Token);
+        using var admin = server.CreateClient(tenant.Token);
+
+        using var rotated = await admin.PostAsync($"/admin/tenants/{tenant.TenantId}/keys:rotate", content: null, Cancel);
+        Assert.Equal(HttpStatusCode.OK, rotated.StatusCode);
+        var newKid = (await TestTenant.ReadJsonAsync(rotated)).GetProperty("keys")[0].GetProperty("kid").GetString();
+
+        using var anonymous = server.CreateClient();
+        var jwks = new JsonWebKeySet(await anonymous.GetStringAsync(tenant.Endpoint("jwks_uri"), Cancel));
+        Assert.Contains(jwks.Keys, k => k.Kid == before.Kid);
+        Assert.Contains(jwks.Keys, k => k.Kid == newKid);
+
+        var keys = await admin.GetFromJsonElementAsync($"/admin/tenants/{tenant.TenantId}/keys");
+        Assert.Contains(keys.EnumerateArray(), k => k.GetProperty("kid").GetString() == before.Kid && k.TryGetProperty("retired_at", out _));
+
+        await receiver.VerifyAsync(streamId, "after");
+        var after = await receiver.ValidateSetAsync(TestReceiver.Sets(await receiver.PollAsync(stream)).Single().Token);
+        Assert.Equal(newKid, after.Kid);
+    }
+
+    [Fact]
+    public async Task Tokens_AreStoredOnlyAsHashes()
+    {
+        var tenant = await TestTenant.CreateAsync(server);
+        using var receiver = await tenant.AddReceiverAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+
+        var database = await ReadDatabaseAsync();
+
+        Assert.DoesNotContain(tenant.Token.Split('.')[1], database, StringComparison.Ordinal);
+        Assert.DoesNotContain(receiver.Token.Split('.')[1], database, StringComparison.Ordinal);
+    }
+
+    private async Task<string> ReadDatabaseAsync()
+    {
+        var text = new StringBuilder();
+        foreach (var file in Directory.GetFiles(Path.GetDirectoryName(server.DatabasePath)!))
+        {
+            await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var reader = new StreamReader(stream, Encoding.Latin1);
+            text.Append(await reader.ReadToEndAsync(Cancel));
+        }
+
+        return text.ToString();
+    }
+
+    private static string NewTenantId() => "t-" + Guid.NewGuid().ToString("N")[..12];
+}

@@ -1,0 +1,163 @@
+using System.Net;
+using System.Text.Json;
+using SetHub.Tests.Infrastructure;
+
+namespace SetHub.Tests.Endpoints;
+
+/// <summary>RFC 8936 poll delivery at each stream's endpoint_url.</summary>
+public sealed class PollTests(SetHubServer server)
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Poll_MaxEvents_LimitsTheAnswerAndSetsMoreAvailable()
+    {
+        var (receiver, stream) = await NewPollStreamAsync();
+        foreach (var state in new[] { "1", "2", "3" })
+        {
+            await receiver.VerifyAsync(Id(stream), state);
+        }
+
+        var first = await receiver.PollAsync(stream, """{"maxEvents":2,"returnImmediately":true}""");
+        var second = await receiver.PollAsync(stream, """{"maxEvents":2,"returnImmediately":true}""");
+
+        Assert.Equal(["1", "2"], await StatesAsync(receiver, first));
+        Assert.True(first.GetProperty("moreAvailable").GetBoolean()); // R50
+        Assert.Equal(["3"], await StatesAsync(receiver, second));
+        Assert.False(second.GetProperty("moreAvailable").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Poll_EmptyObjectAndEmptyBody_AreValid()
+    {
+        // R47: {} uses the defaults; every 2xx answer has a JSON body with "sets" (R49).
+        var (receiver, stream) = await NewPollStreamAsync();
+
+        var fromObject = await receiver.PollAsync(stream, "{}");
+        using var fromEmpty = await receiver.Client.PostAsync(stream.GetProperty("delivery").GetProperty("endpoint_url").GetString(), content: null, Cancel);
+
+        Assert.Equal(JsonValueKind.Object, fromObject.GetProperty("sets").ValueKind);
+        Assert.Equal(HttpStatusCode.OK, fromEmpty.StatusCode);
+        Assert.Equal(JsonValueKind.Object, (await TestTenant.ReadJsonAsync(fromEmpty)).GetProperty("sets").ValueKind);
+    }
+
+    [Fact]
+    public async Task Poll_ReturnedButUnacknowledged_IsNotHandedOutAgainAtOnce()
+    {
+        // A second poller does not get the same SET while the first one holds it (RFC 8936 §2.4).
+        var (receiver, stream) = await NewPollStreamAsync();
+        await receiver.VerifyAsync(Id(stream), "held");
+
+        Assert.Single(TestReceiver.Sets(await receiver.PollAsync(stream)));
+        Assert.Empty(TestReceiver.Sets(await receiver.PollAsync(stream)));
+    }
+
+    [Fact]
+    public async Task Poll_AcknowledgeAndPollInOneRequest()
+    {
+        // R56: ack plus poll; the acknowledged jti never comes back (R55).
+        var (receiver, stream) = await NewPollStreamAsync();
+        await receiver.VerifyAsync(Id(stream), "a");
+        var first = TestReceiver.Sets(await receiver.PollAsync(stream)).Single();
+        await receiver.VerifyAsync(Id(stream), "b");
+
+        var second = await receiver.PollAsync(stream, $$"""{"returnImmediately":true,"ack":["{{first.Jti}}"]}""");
+
+        Assert.Equal(["b"], await StatesAsync(receiver, second));
+    }
+
+    [Fact]
+    public async Task Poll_SetErrs_AreAcceptedAndNotRedelivered()
+    {
+        var (receiver, stream) = await NewPollStreamAsync();
+        await receiver.VerifyAsync(Id(stream), "bad");
+        var set = TestReceiver.Sets(await receiver.PollAsync(stream)).Single();
+
+        var answer = await receiver.PollAsync(stream, $$"""{"returnImmediately":true,"setErrs":{"{{set.Jti}}":{"err":"invalid_state","description":"state mismatch"} } }""");
+
+        Assert.Empty(TestReceiver.Sets(answer));
+    }
+
+    [Theory]
+    [InlineData(";{ broken")]
+    [InlineData("""{"maxEvents":-1}""")]
+    [InlineData("""{"returnImmediately":"yes"}""")]
+    [InlineData("""{"ack":"jti"}""")]
+    [InlineData("""{"setErrs":{"jti":{"description":"no err"}}}""")]
+    public async Task Poll_InvalidRequest_Returns400WithAnRfc8935ErrorBody(string body)
+    {
+        // R58; the body follows RFC 8935 §2.3: {"err", "description"}.
+        var (receiver, stream) = await NewPollStreamAsync();
+
+        using var response = await receiver.SendAsync(HttpMethod.Post, Endpoint(stream), body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = await TestTenant.ReadJsonAsync(response);
+        Assert.Equal("invalid_request", error.GetProperty("err").GetString());
+        Assert.False(string.IsNullOrEmpty(error.GetProperty("description").GetString()));
+    }
+
+    [Fact]
+    public async Task Poll_WithoutToken_Returns401WithWwwAuthenticate()
+    {
+        // R59, R125: the poll endpoint is protected like the management API.
+        var (_, stream) = await NewPollStreamAsync();
+        using var anonymous = server.CreateClient();
+
+        using var response = await anonymous.PostAsync(Endpoint(stream), TestTenant.Json("{}"), Cancel);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.StartsWith("Bearer", response.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Poll_PushStreamOrUnknownStream_Returns404()
+    {
+        var tenant = await TestTenant.CreateAsync(server);
+        using var receiver = await tenant.AddReceiverAsync();
+        var push = await receiver.CreateStreamAsync("""{"delivery":{"method":"urn:ietf:rfc:8935","endpoint_url":"https://rp.example.com/e"}}""");
+        var pollUrlOfPushStream = tenant.Endpoint("configuration_endpoint").Replace("/streams", $"/poll/{Id(push)}", StringComparison.Ordinal);
+
+        using var pushed = await receiver.SendAsync(HttpMethod.Post, pollUrlOfPushStream, "{}");
+        using var unknown = await receiver.SendAsync(HttpMethod.Post, pollUrlOfPushStream.Replace(Id(push), "nope", StringComparison.Ordinal), "{}");
+
+        Assert.Equal(HttpStatusCode.NotFound, pushed.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
+    [Fact]
+    public async Task Poll_SetsKeepTheirBytesAndJti()
+    {
+        var (receiver, stream) = await NewPollStreamAsync();
+        await receiver.VerifyAsync(Id(stream), "x");
+
+        var (jti, token) = TestReceiver.Sets(await receiver.PollAsync(stream)).Single();
+        var set = await receiver.ValidateSetAsync(token);
+
+        Assert.Equal(jti, set.Id);
+        Assert.Equal(receiver.Audience, Assert.Single(set.Audiences));
+        Assert.Equal(receiver.Tenant.Issuer, set.Issuer);
+    }
+
+    private async Task<(TestReceiver Receiver, JsonElement Stream)> NewPollStreamAsync()
+    {
+        var receiver = await (await TestTenant.CreateAsync(server)).AddReceiverAsync();
+        return (receiver, await receiver.CreateStreamAsync());
+    }
+
+    private static async Task<IReadOnlyList<string?>> StatesAsync(TestReceiver receiver, JsonElement poll)
+    {
+        var states = new List<string?>();
+        foreach (var (_, token) in TestReceiver.Sets(poll))
+        {
+            var (_, payload) = TestReceiver.Event(await receiver.ValidateSetAsync(token));
+            states.Add(payload.GetProperty("state").GetString());
+        }
+
+        return states;
+    }
+
+    private static string Endpoint(JsonElement stream) => stream.GetProperty("delivery").GetProperty("endpoint_url").GetString()!;
+
+    private static string Id(JsonElement stream) => stream.GetProperty("stream_id").GetString()!;
+}

@@ -1,0 +1,72 @@
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Logging;
+using SetHub.Hosting;
+
+[assembly: AssemblyFixture(typeof(SetHub.Tests.Infrastructure.SetHubServer))]
+
+namespace SetHub.Tests.Infrastructure;
+
+/// <summary>
+/// One SetHub node for the whole test assembly: real Kestrel on a free loopback port, a fresh SQLite file. Tests
+/// isolate themselves by creating their own tenants.
+/// </summary>
+public sealed class SetHubServer : IAsyncLifetime
+{
+    public const string AdminToken = "sh_adm_test-operator-token-for-the-http-tests";
+
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "sethub-http-tests", Guid.NewGuid().ToString("N"));
+    private WebApplication? _app;
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public string DatabasePath => Path.Combine(_folder, "sethub.db");
+
+    public async ValueTask InitializeAsync()
+    {
+        _app = SetHubApplication.Build(
+            [
+                "--urls", "http://127.0.0.1:0",
+                $"--SetHub:AdminToken={AdminToken}",
+                $"--SetHub:MasterKey={Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))}",
+                $"--ConnectionStrings:SetHub=Data Source={DatabasePath}",
+            ],
+            builder => builder.Logging.SetMinimumLevel(LogLevel.Warning));
+        await SetHubApplication.InitializeAsync(_app);
+        await _app.StartAsync();
+        BaseAddress = new Uri(_app.Urls.First());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A temp folder left behind is harmless.
+        }
+    }
+
+    /// <summary>An HTTP client for the node, optionally with a bearer token.</summary>
+    public HttpClient CreateClient(string? token = null)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress };
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        return client;
+    }
+}
