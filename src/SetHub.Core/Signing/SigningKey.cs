@@ -19,6 +19,9 @@ namespace SetHub.Core.Signing;
 /// </remarks>
 public sealed class SigningKey : IDisposable
 {
+    // RSA 2048 gives 256 bytes, P-256 gives 64; leave room for RSA keys up to 4096 bits.
+    private const int MaxSignatureSize = 512;
+
     private readonly byte[] _pkcs8;
     private readonly byte[] _encodedHeader;
     private readonly ConcurrentBag<AsymmetricAlgorithm> _pool = [];
@@ -92,9 +95,6 @@ public sealed class SigningKey : IDisposable
 
         CryptographicOperations.ZeroMemory(_pkcs8);
     }
-
-    // RSA 2048 gives 256 bytes, P-256 gives 64; leave room for RSA keys up to 4096 bits.
-    private const int MaxSignatureSize = 512;
 
     private AsymmetricAlgorithm Rent() => _pool.TryTake(out var algorithm) ? algorithm : CreateAlgorithm();
 

@@ -34,20 +34,14 @@ internal static class AdminEndpoints
     }
 
     private static async Task<Results<Created<TenantResponse>, Ok<TenantResponse>, JsonHttpResult<ErrorResponse>>> PutTenant(
-        string tenantId,
-        HttpRequest request,
-        TenantService tenants,
-        ITransmitterUrls urls,
-        CancellationToken cancellationToken)
+        string tenantId, JsonBody body, TenantService tenants, ITransmitterUrls urls, CancellationToken cancellationToken)
     {
-        var body = await JsonRequest.ReadAsync(request, cancellationToken);
-        if (!body.IsSuccess)
+        if (body.Error is { } invalid)
         {
-            return ApiResults.Error(body.Error);
+            return ApiResults.Error(invalid);
         }
 
-        using var document = body.Value;
-        var result = await tenants.PutAsync(tenantId, document.RootElement, cancellationToken);
+        var result = await tenants.PutAsync(tenantId, body.Root, cancellationToken);
         if (!result.IsSuccess)
         {
             return ApiResults.Error(result.Error);
@@ -67,19 +61,14 @@ internal static class AdminEndpoints
     }
 
     private static async Task<Results<Created<ReceiverResponse>, JsonHttpResult<ErrorResponse>>> RegisterReceiver(
-        string tenantId,
-        HttpRequest request,
-        ReceiverService receivers,
-        CancellationToken cancellationToken)
+        string tenantId, JsonBody body, ReceiverService receivers, CancellationToken cancellationToken)
     {
-        var body = await JsonRequest.ReadAsync(request, cancellationToken);
-        if (!body.IsSuccess)
+        if (body.Error is { } invalid)
         {
-            return ApiResults.Error(body.Error);
+            return ApiResults.Error(invalid);
         }
 
-        using var document = body.Value;
-        var registration = await receivers.RegisterAsync(tenantId, document.RootElement, cancellationToken);
+        var registration = await receivers.RegisterAsync(tenantId, body.Root, cancellationToken);
         if (!registration.IsSuccess)
         {
             return ApiResults.Error(registration.Error);
@@ -107,9 +96,7 @@ internal static class AdminEndpoints
 
     private static async Task<Results<NoContent, JsonHttpResult<ErrorResponse>>> DeleteReceiver(
         string tenantId, string receiverId, ReceiverService receivers, CancellationToken cancellationToken) =>
-        await receivers.DeleteAsync(tenantId, receiverId, cancellationToken) is { } error
-            ? ApiResults.Error(error)
-            : TypedResults.NoContent();
+        ApiResults.NoContentOr(await receivers.DeleteAsync(tenantId, receiverId, cancellationToken));
 
     private static async Task<Results<Ok<IReadOnlyList<SigningKeyResponse>>, JsonHttpResult<ErrorResponse>>> ListKeys(
         string tenantId, TenantService tenants, SigningKeyService keys, CancellationToken cancellationToken)

@@ -19,16 +19,15 @@ internal static class PollEndpoints
         return app;
     }
 
-    private static async Task<Results<PollResult, JsonHttpResult<DeliveryErrorResponse>>> Poll(string streamId, HttpContext context, PollService polls, CancellationToken cancellationToken)
+    private static async Task<Results<PollResult, JsonHttpResult<DeliveryErrorResponse>>> Poll(
+        string streamId, JsonBody body, HttpContext context, PollService polls, CancellationToken cancellationToken)
     {
-        var body = await JsonRequest.ReadAsync(context.Request, cancellationToken);
-        if (!body.IsSuccess)
+        if (body.Error is { } invalid)
         {
-            return DeliveryError(body.Error);
+            return DeliveryError(invalid);
         }
 
-        using var document = body.Value;
-        var batch = await polls.PollAsync(context.User.GetCaller(), streamId, document.RootElement, cancellationToken);
+        var batch = await polls.PollAsync(context.User.GetCaller(), streamId, body.Root, cancellationToken);
         return batch.IsSuccess ? new PollResult(batch.Value) : DeliveryError(batch.Error);
     }
 

@@ -41,22 +41,17 @@ internal static class StreamManagementEndpoints
 
     // SSF 1.0 §8.1.1.1
     private static async Task<Results<Created<StreamConfigurationResponse>, JsonHttpResult<ErrorResponse>>> CreateStream(
-        HttpContext context, StreamService streams, CancellationToken cancellationToken)
+        JsonBody body, HttpContext context, StreamService streams, CancellationToken cancellationToken)
     {
-        var body = await JsonRequest.ReadAsync(context.Request, cancellationToken);
-        if (!body.IsSuccess)
+        if (body.Error is { } invalid)
         {
-            return ApiResults.Error(body.Error);
+            return ApiResults.Error(invalid);
         }
 
-        using var document = body.Value;
-        var created = await streams.CreateAsync(context.User.GetCaller(), document.RootElement, cancellationToken);
-        if (!created.IsSuccess)
-        {
-            return ApiResults.Error(created.Error);
-        }
-
-        return TypedResults.Created((string?)null, await ToResponseAsync(created.Value, streams, cancellationToken));
+        var created = await streams.CreateAsync(context.User.GetCaller(), body.Root, cancellationToken);
+        return created.IsSuccess
+            ? TypedResults.Created((string?)null, await ToResponseAsync(created.Value, streams, cancellationToken))
+            : ApiResults.Error(created.Error);
     }
 
     // SSF 1.0 §8.1.1.2: one stream with ?stream_id=, otherwise always a JSON array.
@@ -84,122 +79,67 @@ internal static class StreamManagementEndpoints
 
     // SSF 1.0 §8.1.1.3
     private static Task<Results<Ok<StreamConfigurationResponse>, JsonHttpResult<ErrorResponse>>> UpdateStream(
-        HttpContext context, StreamService streams, CancellationToken cancellationToken) =>
-        ChangeStreamAsync(context, streams, StreamOperation.Update, cancellationToken);
+        JsonBody body, HttpContext context, StreamService streams, CancellationToken cancellationToken) =>
+        ChangeStreamAsync(body, context, streams, StreamOperation.Update, cancellationToken);
 
     // SSF 1.0 §8.1.1.4
     private static Task<Results<Ok<StreamConfigurationResponse>, JsonHttpResult<ErrorResponse>>> ReplaceStream(
-        HttpContext context, StreamService streams, CancellationToken cancellationToken) =>
-        ChangeStreamAsync(context, streams, StreamOperation.Replace, cancellationToken);
+        JsonBody body, HttpContext context, StreamService streams, CancellationToken cancellationToken) =>
+        ChangeStreamAsync(body, context, streams, StreamOperation.Replace, cancellationToken);
 
     // SSF 1.0 §8.1.1.5: stream_id is a required query parameter.
     private static async Task<Results<NoContent, JsonHttpResult<ErrorResponse>>> DeleteStream(
-        HttpContext context, [FromQuery(Name = "stream_id")] string? streamId, StreamService streams, CancellationToken cancellationToken)
-    {
-        if (string.IsNullOrEmpty(streamId))
-        {
-            return ApiResults.Error(OperationError.Invalid("The 'stream_id' query parameter is required (SSF 1.0 §8.1.1.5)."));
-        }
-
-        return await streams.DeleteAsync(context.User.GetCaller(), streamId, cancellationToken) is { } error
-            ? ApiResults.Error(error)
-            : TypedResults.NoContent();
-    }
+        HttpContext context, [FromQuery(Name = "stream_id")] string? streamId, StreamService streams, CancellationToken cancellationToken) =>
+        string.IsNullOrEmpty(streamId)
+            ? ApiResults.Error(OperationError.Invalid("The 'stream_id' query parameter is required (SSF 1.0 §8.1.1.5)."))
+            : ApiResults.NoContentOr(await streams.DeleteAsync(context.User.GetCaller(), streamId, cancellationToken));
 
     // SSF 1.0 §8.1.2.1
     private static async Task<Results<Ok<StreamStatusResponse>, JsonHttpResult<ErrorResponse>>> ReadStatus(
-        HttpContext context, [FromQuery(Name = "stream_id")] string? streamId, StreamService streams, CancellationToken cancellationToken)
-    {
-        if (string.IsNullOrEmpty(streamId))
-        {
-            return ApiResults.Error(OperationError.Invalid("The 'stream_id' query parameter is required (SSF 1.0 §8.1.2.1)."));
-        }
-
-        var stream = await streams.GetStatusAsync(context.User.GetCaller(), streamId, cancellationToken);
-        return stream.IsSuccess ? TypedResults.Ok(ToStatusResponse(stream.Value)) : ApiResults.Error(stream.Error);
-    }
+        HttpContext context, [FromQuery(Name = "stream_id")] string? streamId, StreamService streams, CancellationToken cancellationToken) =>
+        string.IsNullOrEmpty(streamId)
+            ? ApiResults.Error(OperationError.Invalid("The 'stream_id' query parameter is required (SSF 1.0 §8.1.2.1)."))
+            : ApiResults.OkOr(ToStatusResponse(await streams.GetStatusAsync(context.User.GetCaller(), streamId, cancellationToken)));
 
     // SSF 1.0 §8.1.2.2
     private static async Task<Results<Ok<StreamStatusResponse>, JsonHttpResult<ErrorResponse>>> UpdateStatus(
-        HttpContext context, [FromQuery(Name = "stream_id")] string? streamId, StreamService streams, CancellationToken cancellationToken)
-    {
-        var body = await JsonRequest.ReadAsync(context.Request, cancellationToken);
-        if (!body.IsSuccess)
-        {
-            return ApiResults.Error(body.Error);
-        }
-
-        using var document = body.Value;
-        var stream = await streams.UpdateStatusAsync(context.User.GetCaller(), document.RootElement, streamId, cancellationToken);
-        return stream.IsSuccess ? TypedResults.Ok(ToStatusResponse(stream.Value)) : ApiResults.Error(stream.Error);
-    }
+        JsonBody body, HttpContext context, [FromQuery(Name = "stream_id")] string? streamId, StreamService streams, CancellationToken cancellationToken) =>
+        body.Error is { } invalid
+            ? ApiResults.Error(invalid)
+            : ApiResults.OkOr(ToStatusResponse(await streams.UpdateStatusAsync(context.User.GetCaller(), body.Root, streamId, cancellationToken)));
 
     // SSF 1.0 §8.1.3.2: an empty 200.
     private static async Task<Results<Ok, JsonHttpResult<ErrorResponse>>> AddSubject(
-        HttpContext context, StreamService streams, CancellationToken cancellationToken)
-    {
-        var body = await JsonRequest.ReadAsync(context.Request, cancellationToken);
-        if (!body.IsSuccess)
-        {
-            return ApiResults.Error(body.Error);
-        }
-
-        using var document = body.Value;
-        return await streams.AddSubjectAsync(context.User.GetCaller(), document.RootElement, cancellationToken) is { } error
+        JsonBody body, HttpContext context, StreamService streams, CancellationToken cancellationToken) =>
+        (body.Error ?? await streams.AddSubjectAsync(context.User.GetCaller(), body.Root, cancellationToken)) is { } error
             ? ApiResults.Error(error)
             : TypedResults.Ok();
-    }
 
     // SSF 1.0 §8.1.3.3: 204.
     private static async Task<Results<NoContent, JsonHttpResult<ErrorResponse>>> RemoveSubject(
-        HttpContext context, StreamService streams, CancellationToken cancellationToken)
-    {
-        var body = await JsonRequest.ReadAsync(context.Request, cancellationToken);
-        if (!body.IsSuccess)
-        {
-            return ApiResults.Error(body.Error);
-        }
+        JsonBody body, HttpContext context, StreamService streams, CancellationToken cancellationToken) =>
+        ApiResults.NoContentOr(body.Error ?? await streams.RemoveSubjectAsync(context.User.GetCaller(), body.Root, cancellationToken));
 
-        using var document = body.Value;
-        return await streams.RemoveSubjectAsync(context.User.GetCaller(), document.RootElement, cancellationToken) is { } error
-            ? ApiResults.Error(error)
-            : TypedResults.NoContent();
-    }
-
-    // SSF 1.0 §8.1.4.2: 204, the SET follows asynchronously (here: it is already queued).
+    // SSF 1.0 §8.1.4.2: 204; the SET is already queued when this answers.
     private static async Task<Results<NoContent, JsonHttpResult<ErrorResponse>>> RequestVerification(
-        HttpContext context, StreamService streams, CancellationToken cancellationToken)
-    {
-        var body = await JsonRequest.ReadAsync(context.Request, cancellationToken);
-        if (!body.IsSuccess)
-        {
-            return ApiResults.Error(body.Error);
-        }
-
-        using var document = body.Value;
-        return await streams.RequestVerificationAsync(context.User.GetCaller(), document.RootElement, cancellationToken) is { } error
-            ? ApiResults.Error(error)
-            : TypedResults.NoContent();
-    }
+        JsonBody body, HttpContext context, StreamService streams, CancellationToken cancellationToken) =>
+        ApiResults.NoContentOr(body.Error ?? await streams.RequestVerificationAsync(context.User.GetCaller(), body.Root, cancellationToken));
 
     private static async Task<Results<Ok<StreamConfigurationResponse>, JsonHttpResult<ErrorResponse>>> ChangeStreamAsync(
-        HttpContext context, StreamService streams, StreamOperation operation, CancellationToken cancellationToken)
+        JsonBody body, HttpContext context, StreamService streams, StreamOperation operation, CancellationToken cancellationToken)
     {
-        var body = await JsonRequest.ReadAsync(context.Request, cancellationToken);
-        if (!body.IsSuccess)
+        if (body.Error is { } invalid)
         {
-            return ApiResults.Error(body.Error);
+            return ApiResults.Error(invalid);
         }
 
-        using var document = body.Value;
-        var changed = await streams.UpdateAsync(context.User.GetCaller(), document.RootElement, operation, cancellationToken);
+        var changed = await streams.UpdateAsync(context.User.GetCaller(), body.Root, operation, cancellationToken);
         return changed.IsSuccess
             ? TypedResults.Ok(await ToResponseAsync(changed.Value, streams, cancellationToken))
             : ApiResults.Error(changed.Error);
     }
 
-    private static async Task<StreamConfigurationResponse> ToResponseAsync(
-        EventStream stream, StreamService streams, CancellationToken cancellationToken) =>
+    private static async Task<StreamConfigurationResponse> ToResponseAsync(EventStream stream, StreamService streams, CancellationToken cancellationToken) =>
         ToResponse(stream, await streams.GetContextAsync(stream.TenantId, cancellationToken));
 
     // SSF 1.0 §8.1.1: iss and events_supported come from the tenant; the push secret is shown redacted only.
@@ -217,6 +157,8 @@ internal static class StreamManagementEndpoints
                 stream.Delivery.AuthorizationHeader is { } header ? AuthorizationHeaderRedaction.Redact(header) : null),
             Description: stream.Description);
 
-    private static StreamStatusResponse ToStatusResponse(EventStream stream) =>
-        new(stream.StreamId, stream.Status.ToWire(), stream.StatusReason);
+    private static Result<StreamStatusResponse> ToStatusResponse(Result<EventStream> stream) =>
+        stream.IsSuccess
+            ? new StreamStatusResponse(stream.Value.StreamId, stream.Value.Status.ToWire(), stream.Value.StatusReason)
+            : stream.Error;
 }

@@ -13,6 +13,14 @@ internal static class ApiResults
         return TypedResults.Json(new ErrorResponse(error.Code, error.Description), SetHubJsonContext.Default.ErrorResponse, statusCode: StatusFor(error.Kind));
     }
 
+    /// <summary>204, or the error.</summary>
+    public static Results<NoContent, JsonHttpResult<ErrorResponse>> NoContentOr(OperationError? error) =>
+        error is null ? TypedResults.NoContent() : Error(error);
+
+    /// <summary>200 with the value, or the error.</summary>
+    public static Results<Ok<T>, JsonHttpResult<ErrorResponse>> OkOr<T>(Result<T> result) =>
+        result.IsSuccess ? TypedResults.Ok(result.Value) : Error(result.Error);
+
     public static int StatusFor(ErrorKind kind) => kind switch
     {
         ErrorKind.Invalid => StatusCodes.Status400BadRequest,

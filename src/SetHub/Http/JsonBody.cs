@@ -5,18 +5,45 @@ using SetHub.Core.Results;
 namespace SetHub.Http;
 
 /// <summary>
-/// Reads a request body as JSON, by hand rather than through parameter binding: handlers call it only after
-/// authentication succeeded (the OIDF suite checks that a bad token wins over a bad body), and every parse failure
-/// becomes SetHub's own 400 body. An empty body reads as <c>{}</c>; the Content-Type is not enforced (A9).
+/// A JSON request body as an endpoint parameter. Binding happens inside the endpoint, after the authentication and
+/// authorization middleware, so a bad token is answered before the body is read (the OIDF suite checks the order).
+/// Binding never fails: a body that is not JSON arrives as <see cref="Error"/>, for the handler to answer with its own
+/// 400 body. An empty body reads as <c>{}</c>; the Content-Type is not enforced (A9).
 /// </summary>
-internal static class JsonRequest
+internal sealed class JsonBody
 {
     /// <summary>The largest body accepted: management and poll requests are small.</summary>
     public const int MaxBodyBytes = 1024 * 1024;
 
     private static readonly JsonDocumentOptions ParseOptions = new() { MaxDepth = 32 };
 
-    public static async Task<Result<JsonDocument>> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    private JsonBody(JsonElement root, OperationError? error)
+    {
+        Root = root;
+        Error = error;
+    }
+
+    /// <summary>The parsed body; <c>{}</c> when the request had none.</summary>
+    public JsonElement Root { get; }
+
+    /// <summary>Why the body could not be read, or <see langword="null"/>.</summary>
+    public OperationError? Error { get; }
+
+    /// <summary>Minimal API binding hook.</summary>
+    public static async ValueTask<JsonBody> BindAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var read = await ReadAsync(context.Request, context.RequestAborted);
+        if (!read.IsSuccess)
+        {
+            return new JsonBody(default, read.Error);
+        }
+
+        using var document = read.Value;
+        return new JsonBody(document.RootElement.Clone(), null);
+    }
+
+    private static async Task<Result<JsonDocument>> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (request.ContentLength > MaxBodyBytes)
