@@ -30,6 +30,16 @@ internal static class DbCommandExtensions
         }
     }
 
+    /// <summary>The first column of the first row, or <see langword="null"/> for no row or SQL NULL.</summary>
+    public static async Task<object?> ScalarAsync(this DbCommand command, CancellationToken cancellationToken)
+    {
+        await using (command)
+        {
+            var value = await command.ExecuteScalarAsync(cancellationToken);
+            return value is DBNull ? null : value;
+        }
+    }
+
     public static async Task<T?> QuerySingleOrDefaultAsync<T>(this DbCommand command, Func<DbDataReader, T> map, CancellationToken cancellationToken)
         where T : class
     {

@@ -21,6 +21,9 @@ public abstract class RelationalDatabase
     /// <summary>Adds a list-of-strings parameter in the form <see cref="InList"/> expects.</summary>
     public abstract void AddList(DbCommand command, string parameterName, IReadOnlyList<string> values);
 
+    /// <summary>The two-argument minimum function: <c>MIN</c> in SQLite, <c>LEAST</c> in PostgreSQL.</summary>
+    public abstract string Least { get; }
+
     /// <summary>Row-lock clause for claiming rows that other nodes must skip (<c>FOR UPDATE SKIP LOCKED</c>), or
     /// empty where writers are serialized anyway.</summary>
     public virtual string ForUpdateSkipLocked => string.Empty;

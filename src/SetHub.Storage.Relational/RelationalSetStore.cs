@@ -3,45 +3,22 @@ using SetHub.Core.Storage;
 namespace SetHub.Storage.Relational;
 
 /// <summary>
-/// <see cref="ISetStore"/> on the <c>sets</c> table: one row per SET per stream, ordered by <c>seq</c>. A row is
-/// due when <c>due_at</c> has passed; delivering it moves <c>due_at</c> to the redelivery time, acknowledging it
-/// deletes it, and a rejection dead-letters it (<c>state</c> 1).
+/// <see cref="ISetStore"/> on the <c>sets</c> table: one row per SET per stream, ordered by <c>seq</c>, in a lane
+/// (push, poll or held). A poll-lane row is due when <c>due_at</c> has passed; polling moves <c>due_at</c> to the
+/// redelivery time, acknowledging deletes the row, and a rejection or expiry dead-letters it (<c>state</c> 1).
 /// </summary>
 public sealed class RelationalSetStore(RelationalDatabase database) : ISetStore
 {
-    private const int Queued = 0;
-    private const int Dead = 1;
+    internal const int Queued = 0;
+    internal const int Dead = 1;
 
     /// <inheritdoc />
-    public Task EnqueueAsync(IReadOnlyList<QueuedSet> sets, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<EnqueuedSet>> EnqueueAsync(IReadOnlyList<QueuedSet> sets, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sets);
-        if (sets.Count == 0)
-        {
-            return Task.CompletedTask;
-        }
-
-        return database.WriteAsync(async (connection, transaction) =>
-        {
-            // One prepared command, re-bound per row: a single statement plan for the whole batch.
-            await using var command = connection.CreateCommand(transaction, """
-                INSERT INTO sets (tenant_id, stream_id, jti, token, event_type, is_control, created_at, due_at, attempts, state)
-                VALUES (@tenant_id, @stream_id, @jti, @token, @event_type, @is_control, @created_at, @created_at, 0, 0)
-                """)
-                .With("@tenant_id", null).With("@stream_id", null).With("@jti", null).With("@token", null)
-                .With("@event_type", null).With("@is_control", null).With("@created_at", null);
-            foreach (var set in sets)
-            {
-                command.Parameters["@tenant_id"].Value = set.TenantId;
-                command.Parameters["@stream_id"].Value = set.StreamId;
-                command.Parameters["@jti"].Value = set.Jti;
-                command.Parameters["@token"].Value = set.Token;
-                command.Parameters["@event_type"].Value = set.EventType;
-                command.Parameters["@is_control"].Value = set.IsControl;
-                command.Parameters["@created_at"].Value = set.CreatedAt.ToDb();
-                await command.ExecuteNonQueryAsync(cancellationToken);
-            }
-        }, cancellationToken);
+        return sets.Count == 0
+            ? Task.FromResult<IReadOnlyList<EnqueuedSet>>([])
+            : database.WriteAsync((connection, transaction) => QueueWriter.EnqueueAsync(database, connection, transaction, sets, cancellationToken), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -78,23 +55,17 @@ public sealed class RelationalSetStore(RelationalDatabase database) : ISetStore
             }
 
             // One row more than asked for tells whether more are available (RFC 8936 §2.3 moreAvailable).
-            var select = connection.CreateCommand(transaction, $"""
+            var due = await connection.CreateCommand(transaction, $"""
                     SELECT jti, token FROM sets
-                    WHERE tenant_id = @tenant_id AND stream_id = @stream_id AND state = {Queued} AND due_at <= @now
-                      {(query.ControlOnly ? "AND is_control = @is_control" : string.Empty)}
+                    WHERE tenant_id = @tenant_id AND stream_id = @stream_id AND state = {Queued} AND lane = '{QueueWriter.Poll}' AND due_at <= @now
                     ORDER BY seq
                     LIMIT @limit{database.ForUpdateSkipLocked}
                     """)
                 .With("@tenant_id", tenantId)
                 .With("@stream_id", streamId)
                 .With("@now", query.Now.ToDb())
-                .With("@limit", (long)query.MaxEvents + 1);
-            if (query.ControlOnly)
-            {
-                select.With("@is_control", true);
-            }
-
-            var due = await select.QueryAsync(reader => new PolledSet(reader.GetString(0), reader.GetString(1)), cancellationToken);
+                .With("@limit", (long)query.MaxEvents + 1)
+                .QueryAsync(reader => new PolledSet(reader.GetString(0), reader.GetString(1)), cancellationToken);
 
             var moreAvailable = due.Count > query.MaxEvents;
             if (moreAvailable)
@@ -118,4 +89,92 @@ public sealed class RelationalSetStore(RelationalDatabase database) : ISetStore
             return new PollBatch(due, moreAvailable);
         }, cancellationToken);
     }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<DeadLetter>> ListDeadLettersAsync(string tenantId, string streamId, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.CreateCommand(null, $"""
+                SELECT jti, event_type, created_at, queued_at, attempts, last_error FROM sets
+                WHERE tenant_id = @tenant_id AND stream_id = @stream_id AND state = {Dead}
+                ORDER BY seq
+                LIMIT @limit
+                """)
+            .With("@tenant_id", tenantId)
+            .With("@stream_id", streamId)
+            .With("@limit", (long)limit)
+            .QueryAsync(
+                reader => new DeadLetter(reader.GetString(0), reader.GetString(1), reader.GetTime(2), reader.GetTime(3), reader.GetInt32(4), reader.GetNullableString(5)),
+                cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<int> RedriveAsync(string tenantId, string streamId, IReadOnlyList<string>? jtis, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            var redrive = connection.CreateCommand(transaction, $"""
+                    UPDATE sets SET state = {Queued}, queued_at = @now, due_at = @now, attempts = 0, last_error = NULL,
+                        lane = (SELECT {QueueWriter.LaneOf("sets.is_control")} FROM streams st
+                                WHERE st.tenant_id = sets.tenant_id AND st.stream_id = sets.stream_id)
+                    WHERE tenant_id = @tenant_id AND stream_id = @stream_id AND state = {Dead}
+                      {(jtis is null ? string.Empty : $"AND jti {database.InList("@jtis")}")}
+                    """)
+                .With("@tenant_id", tenantId)
+                .With("@stream_id", streamId)
+                .With("@now", now.ToDb());
+            if (jtis is not null)
+            {
+                database.AddList(redrive, "@jtis", jtis);
+            }
+
+            var count = await redrive.ExecuteAsync(cancellationToken);
+            if (count > 0 && await HasPushWorkAsync(connection, transaction, tenantId, streamId, cancellationToken))
+            {
+                await QueueWriter.MarkDueAsync(database, connection, transaction, tenantId, streamId, now, cancellationToken);
+            }
+
+            return count;
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<int> ExpireAsync(DateTimeOffset queuedBefore, int limit, CancellationToken cancellationToken = default) =>
+        database.WriteAsync(
+            (connection, transaction) => connection.CreateCommand(transaction, $"""
+                    UPDATE sets SET state = {Dead}, last_error = CASE
+                        WHEN last_error IS NULL THEN 'expired: not delivered within the maximum delivery age'
+                        ELSE 'expired: not delivered within the maximum delivery age; last error: ' || last_error END
+                    WHERE seq IN (SELECT seq FROM sets WHERE state = {Queued} AND queued_at < @cutoff ORDER BY queued_at LIMIT @limit)
+                    """)
+                .With("@cutoff", queuedBefore.ToDb())
+                .With("@limit", (long)limit)
+                .ExecuteAsync(cancellationToken),
+            cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<QueueCounts> CountAsync(string tenantId, string streamId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return (await connection.CreateCommand(null, $"""
+                SELECT COALESCE(SUM(CASE WHEN state = {Queued} THEN 1 ELSE 0 END), 0),
+                       COALESCE(SUM(CASE WHEN state = {Queued} AND lane = '{QueueWriter.Held}' THEN 1 ELSE 0 END), 0),
+                       COALESCE(SUM(CASE WHEN state = {Dead} THEN 1 ELSE 0 END), 0)
+                FROM sets WHERE tenant_id = @tenant_id AND stream_id = @stream_id
+                """)
+            .With("@tenant_id", tenantId)
+            .With("@stream_id", streamId)
+            .QuerySingleOrDefaultAsync(
+                reader => new QueueCounts(Convert.ToInt32(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture),
+                    Convert.ToInt32(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture),
+                    Convert.ToInt32(reader.GetValue(2), System.Globalization.CultureInfo.InvariantCulture)),
+                cancellationToken))!;
+    }
+
+    internal static async Task<bool> HasPushWorkAsync(
+        System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, string tenantId, string streamId, CancellationToken cancellationToken) =>
+        await connection.CreateCommand(transaction, $"""
+                SELECT 1 FROM sets WHERE tenant_id = @tenant_id AND stream_id = @stream_id AND state = {Queued} AND lane = '{QueueWriter.Push}' LIMIT 1
+                """)
+            .With("@tenant_id", tenantId)
+            .With("@stream_id", streamId)
+            .ScalarAsync(cancellationToken) is not null;
 }

@@ -15,6 +15,8 @@ public static class RelationalStoreServiceCollectionExtensions
         services.AddSingleton<ISigningKeyStore, RelationalSigningKeyStore>();
         services.AddSingleton<IStreamStore, RelationalStreamStore>();
         services.AddSingleton<ISetStore, RelationalSetStore>();
+        services.AddSingleton<IPushDeliveryStore, RelationalPushDeliveryStore>();
+        services.AddSingleton<ISubjectOptOutStore, RelationalSubjectOptOutStore>();
         return services;
     }
 }

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Text;
+using SetHub.Core;
 using SetHub.Core.Json;
 using SetHub.Core.Security;
 using SetHub.Core.Storage;
@@ -13,11 +14,12 @@ public sealed class RelationalStreamStore(RelationalDatabase database, ISecretPr
 {
     private const string Columns = """
         tenant_id, stream_id, receiver_id, audience, events_requested, events_delivered, delivery_method, endpoint_url,
-        authorization_header, description, status, status_reason, signing_alg, default_subjects, created_at, updated_at, version
+        authorization_header, description, status, status_reason, signing_alg, default_subjects, created_at, updated_at, version,
+        inactivity_timeout, min_verification_interval
         """;
 
     // Tables whose rows belong to one stream, deleted with it.
-    private static readonly string[] StreamOwnedTables = ["sets", "subject_index", "stream_subjects"];
+    private static readonly string[] StreamOwnedTables = ["sets", "subject_index", "stream_subjects", "delivery_schedule"];
     private static readonly string[] SubjectTables = ["subject_index", "stream_subjects"];
 
     /// <inheritdoc />
@@ -29,7 +31,7 @@ public sealed class RelationalStreamStore(RelationalDatabase database, ISecretPr
                     INSERT INTO streams ({Columns})
                     VALUES (@tenant_id, @stream_id, @receiver_id, @audience, @events_requested, @events_delivered, @delivery_method,
                             @endpoint_url, @authorization_header, @description, @status, @status_reason, @signing_alg,
-                            @default_subjects, @created_at, @updated_at, @version)
+                            @default_subjects, @created_at, @updated_at, @version, @inactivity_timeout, @min_verification_interval)
                     """), stream)
                 .ExecuteAsync(cancellationToken),
             cancellationToken);
@@ -60,7 +62,7 @@ public sealed class RelationalStreamStore(RelationalDatabase database, ISecretPr
     }
 
     /// <inheritdoc />
-    public Task<bool> UpdateStreamAsync(EventStream stream, long expectedVersion, CancellationToken cancellationToken = default)
+    public Task<bool> UpdateStreamAsync(EventStream stream, long expectedVersion, IReadOnlyList<QueuedSet>? controlSets = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
         return database.WriteAsync(async (connection, transaction) =>
@@ -80,21 +82,153 @@ public sealed class RelationalStreamStore(RelationalDatabase database, ISecretPr
                 return false;
             }
 
-            if (stream.Status == StreamStatus.Disabled)
+            await FollowStreamAsync(connection, transaction, stream, cancellationToken);
+            if (controlSets is { Count: > 0 })
             {
-                // SSF 1.0 §8.1.2.1: a disabled stream holds nothing. Control SETs and dead letters stay.
-                await connection.CreateCommand(transaction, """
-                        DELETE FROM sets
-                        WHERE tenant_id = @tenant_id AND stream_id = @stream_id AND state = 0 AND is_control = @false
-                        """)
-                    .With("@tenant_id", stream.TenantId)
-                    .With("@stream_id", stream.StreamId)
-                    .With("@false", false)
-                    .ExecuteAsync(cancellationToken);
+                await QueueWriter.EnqueueAsync(database, connection, transaction, controlSets, cancellationToken);
             }
 
             return true;
         }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<EventStream>> GetStreamsAsync(string tenantId, IReadOnlyCollection<string> streamIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(streamIds);
+        if (streamIds.Count == 0)
+        {
+            return [];
+        }
+
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var command = connection.CreateCommand(null, $"SELECT {Columns} FROM streams WHERE tenant_id = @tenant_id AND stream_id {database.InList("@stream_ids")}")
+            .With("@tenant_id", tenantId);
+        database.AddList(command, "@stream_ids", streamIds as IReadOnlyList<string> ?? streamIds.ToArray());
+        return await command.QueryAsync(Read, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<EventStream>> ListTenantStreamsAsync(string tenantId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.CreateCommand(null, $"SELECT {Columns} FROM streams WHERE tenant_id = @tenant_id ORDER BY created_at, stream_id")
+            .With("@tenant_id", tenantId)
+            .QueryAsync(Read, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<EventStream>> ListAllSubjectStreamsAsync(string tenantId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.CreateCommand(null, $"""
+                SELECT {Columns} FROM streams
+                WHERE tenant_id = @tenant_id AND default_subjects = '{SsfConstants.DefaultSubjects.All}' AND status <> 'disabled'
+                """)
+            .With("@tenant_id", tenantId)
+            .QueryAsync(Read, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<StreamSubject>> FindSubjectsAsync(string tenantId, IReadOnlyList<string> indexKeys, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(indexKeys);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var command = connection.CreateCommand(null, $"""
+                SELECT DISTINCT s.stream_id, s.subject_key, s.subject_json, s.included, s.verified, s.created_at
+                FROM subject_index i
+                JOIN stream_subjects s ON s.tenant_id = i.tenant_id AND s.stream_id = i.stream_id AND s.subject_key = i.subject_key
+                WHERE i.tenant_id = @tenant_id AND i.index_key {database.InList("@keys")}
+                """)
+            .With("@tenant_id", tenantId);
+        database.AddList(command, "@keys", indexKeys);
+        return await command.QueryAsync(
+            reader => new StreamSubject(tenantId, reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetBoolean(3), reader.GetBoolean(4), [], reader.GetTime(5)),
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task TouchAsync(string tenantId, string streamId, DateTimeOffset now, TimeSpan granularity, CancellationToken cancellationToken = default) =>
+        database.WriteAsync(
+            (connection, transaction) => connection.CreateCommand(transaction, """
+                    UPDATE streams SET last_activity_at = @now
+                    WHERE tenant_id = @tenant_id AND stream_id = @stream_id AND (last_activity_at IS NULL OR last_activity_at < @threshold)
+                    """)
+                .With("@tenant_id", tenantId)
+                .With("@stream_id", streamId)
+                .With("@now", now.ToDb())
+                .With("@threshold", (now - granularity).ToDb())
+                .ExecuteAsync(cancellationToken),
+            cancellationToken);
+
+    /// <inheritdoc />
+    public Task<bool> TryReserveVerificationAsync(string tenantId, string streamId, DateTimeOffset now, TimeSpan minInterval, CancellationToken cancellationToken = default) =>
+        database.WriteAsync(
+            async (connection, transaction) => await connection.CreateCommand(transaction, """
+                    UPDATE streams SET last_verification_at = @now
+                    WHERE tenant_id = @tenant_id AND stream_id = @stream_id AND (last_verification_at IS NULL OR last_verification_at <= @threshold)
+                    """)
+                .With("@tenant_id", tenantId)
+                .With("@stream_id", streamId)
+                .With("@now", now.ToDb())
+                .With("@threshold", (now - minInterval).ToDb())
+                .ExecuteAsync(cancellationToken) == 1,
+            cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<EventStream>> ListInactiveStreamsAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.CreateCommand(null, $"""
+                SELECT {Columns} FROM streams
+                WHERE status = 'enabled' AND inactivity_timeout IS NOT NULL
+                  AND COALESCE(last_activity_at, created_at) + inactivity_timeout * 1000 < @now
+                LIMIT @limit
+                """)
+            .With("@now", now.ToDb())
+            .With("@limit", (long)limit)
+            .QueryAsync(Read, cancellationToken);
+    }
+
+    // The stream's queued SETs follow its status and delivery method (see UpdateStreamAsync).
+    private async Task FollowStreamAsync(DbConnection connection, DbTransaction transaction, EventStream stream, CancellationToken cancellationToken)
+    {
+        if (stream.Status == StreamStatus.Disabled)
+        {
+            // SSF 1.0 §8.1.2.1: a disabled stream holds nothing. Control SETs and dead letters stay.
+            await connection.CreateCommand(transaction, $"""
+                    DELETE FROM sets
+                    WHERE tenant_id = @tenant_id AND stream_id = @stream_id AND state = {RelationalSetStore.Queued} AND NOT is_control
+                    """)
+                .With("@tenant_id", stream.TenantId)
+                .With("@stream_id", stream.StreamId)
+                .ExecuteAsync(cancellationToken);
+        }
+
+        var methodLane = stream.Delivery.IsPush ? QueueWriter.Push : QueueWriter.Poll;
+        var eventLane = stream.Status == StreamStatus.Paused ? QueueWriter.Held : methodLane;
+        await connection.CreateCommand(transaction, $"""
+                UPDATE sets SET lane = CASE WHEN is_control THEN @method_lane ELSE @event_lane END
+                WHERE tenant_id = @tenant_id AND stream_id = @stream_id AND state = {RelationalSetStore.Queued}
+                  AND lane <> CASE WHEN is_control THEN @method_lane ELSE @event_lane END
+                """)
+            .With("@tenant_id", stream.TenantId)
+            .With("@stream_id", stream.StreamId)
+            .With("@method_lane", methodLane)
+            .With("@event_lane", eventLane)
+            .ExecuteAsync(cancellationToken);
+
+        if (!stream.Delivery.IsPush)
+        {
+            await connection.CreateCommand(transaction, "DELETE FROM delivery_schedule WHERE tenant_id = @tenant_id AND stream_id = @stream_id")
+                .With("@tenant_id", stream.TenantId)
+                .With("@stream_id", stream.StreamId)
+                .ExecuteAsync(cancellationToken);
+        }
+        else if (await RelationalSetStore.HasPushWorkAsync(connection, transaction, stream.TenantId, stream.StreamId, cancellationToken))
+        {
+            await QueueWriter.MarkDueAsync(database, connection, transaction, stream.TenantId, stream.StreamId, stream.UpdatedAt, cancellationToken);
+        }
     }
 
     /// <inheritdoc />
@@ -219,7 +353,14 @@ public sealed class RelationalStreamStore(RelationalDatabase database, ISecretPr
         .With("@default_subjects", stream.DefaultSubjects)
         .With("@created_at", stream.CreatedAt.ToDb())
         .With("@updated_at", stream.UpdatedAt.ToDb())
-        .With("@version", stream.Version);
+        .With("@version", stream.Version)
+        .With("@inactivity_timeout", Seconds(stream.InactivityTimeout))
+        .With("@min_verification_interval", Seconds(stream.MinVerificationInterval));
+
+    private static long? Seconds(TimeSpan? value) => value is { } span ? (long)span.TotalSeconds : null;
+
+    private static TimeSpan? Seconds(DbDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : TimeSpan.FromSeconds(reader.GetInt64(ordinal));
 
     private EventStream Read(DbDataReader reader)
     {
@@ -249,6 +390,8 @@ public sealed class RelationalStreamStore(RelationalDatabase database, ISecretPr
             StatusReason: reader.GetNullableString(11),
             SigningAlgorithm: reader.GetString(12),
             DefaultSubjects: reader.GetString(13),
+            InactivityTimeout: Seconds(reader, 17),
+            MinVerificationInterval: Seconds(reader, 18),
             CreatedAt: reader.GetTime(14),
             UpdatedAt: reader.GetTime(15),
             Version: reader.GetInt64(16));

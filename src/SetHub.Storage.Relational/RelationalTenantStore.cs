@@ -10,7 +10,8 @@ namespace SetHub.Storage.Relational;
 /// <summary><see cref="ITenantStore"/> on the <c>tenants</c> and <c>credentials</c> tables.</summary>
 public sealed class RelationalTenantStore(RelationalDatabase database) : ITenantStore
 {
-    private const string TenantColumns = "tenant_id, display_name, default_subjects, events_supported, created_at, updated_at";
+    private const string TenantColumns =
+        "tenant_id, display_name, default_subjects, events_supported, created_at, updated_at, inactivity_timeout, min_verification_interval";
 
     /// <inheritdoc />
     public Task<bool> CreateTenantAsync(Tenant tenant, string tokenHash, IReadOnlyList<SigningKeyRecord> keys, CancellationToken cancellationToken = default)
@@ -21,7 +22,8 @@ public sealed class RelationalTenantStore(RelationalDatabase database) : ITenant
         {
             var inserted = await connection.CreateCommand(transaction, $"""
                     INSERT INTO tenants ({TenantColumns})
-                    VALUES (@tenant_id, @display_name, @default_subjects, @events_supported, @created_at, @updated_at)
+                    VALUES (@tenant_id, @display_name, @default_subjects, @events_supported, @created_at, @updated_at,
+                            @inactivity_timeout, @min_verification_interval)
                     ON CONFLICT (tenant_id) DO NOTHING
                     """)
                 .With("@tenant_id", tenant.TenantId)
@@ -30,6 +32,8 @@ public sealed class RelationalTenantStore(RelationalDatabase database) : ITenant
                 .With("@events_supported", JsonArrays.Write(tenant.EventsSupported))
                 .With("@created_at", tenant.CreatedAt.ToDb())
                 .With("@updated_at", tenant.UpdatedAt.ToDb())
+                .With("@inactivity_timeout", Seconds(tenant.InactivityTimeout))
+                .With("@min_verification_interval", Seconds(tenant.MinVerificationInterval))
                 .ExecuteAsync(cancellationToken);
             if (inserted == 0)
             {
@@ -71,7 +75,8 @@ public sealed class RelationalTenantStore(RelationalDatabase database) : ITenant
             (connection, transaction) => connection.CreateCommand(transaction, """
                     UPDATE tenants
                     SET display_name = @display_name, default_subjects = @default_subjects,
-                        events_supported = @events_supported, updated_at = @updated_at
+                        events_supported = @events_supported, updated_at = @updated_at,
+                        inactivity_timeout = @inactivity_timeout, min_verification_interval = @min_verification_interval
                     WHERE tenant_id = @tenant_id
                     """)
                 .With("@tenant_id", tenant.TenantId)
@@ -79,6 +84,8 @@ public sealed class RelationalTenantStore(RelationalDatabase database) : ITenant
                 .With("@default_subjects", tenant.DefaultSubjects)
                 .With("@events_supported", JsonArrays.Write(tenant.EventsSupported))
                 .With("@updated_at", tenant.UpdatedAt.ToDb())
+                .With("@inactivity_timeout", Seconds(tenant.InactivityTimeout))
+                .With("@min_verification_interval", Seconds(tenant.MinVerificationInterval))
                 .ExecuteAsync(cancellationToken),
             cancellationToken);
     }
@@ -127,6 +134,10 @@ public sealed class RelationalTenantStore(RelationalDatabase database) : ITenant
         DisplayName: reader.GetNullableString(1),
         DefaultSubjects: reader.GetString(2),
         EventsSupported: JsonArrays.Read(reader.GetNullableString(3)),
+        InactivityTimeout: reader.IsDBNull(6) ? null : TimeSpan.FromSeconds(reader.GetInt64(6)),
+        MinVerificationInterval: reader.IsDBNull(7) ? null : TimeSpan.FromSeconds(reader.GetInt64(7)),
         CreatedAt: reader.GetTime(4),
         UpdatedAt: reader.GetTime(5));
+
+    private static long? Seconds(TimeSpan? value) => value is { } span ? (long)span.TotalSeconds : null;
 }

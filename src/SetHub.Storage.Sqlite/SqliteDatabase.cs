@@ -67,6 +67,9 @@ public sealed class SqliteDatabase : RelationalDatabase, IStoreInitializer, IDis
     }
 
     /// <inheritdoc />
+    public override string Least => "MIN";
+
+    /// <inheritdoc />
     public override string InList(string parameterName) => $"IN (SELECT value FROM json_each({parameterName}))";
 
     /// <inheritdoc />

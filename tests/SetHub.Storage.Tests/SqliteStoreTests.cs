@@ -37,6 +37,7 @@ public sealed class SqliteStoreTests : StoreContractTests
     [Fact]
     public async Task Data_SurvivesReopeningTheFile()
     {
+        await Store.Streams.CreateStreamAsync(TestData.Stream(), TestContext.Current.CancellationToken);
         await Store.Sets.EnqueueAsync([TestData.Set("durable")], TestContext.Current.CancellationToken);
 
         using var reopened = new SqliteDatabase($"Data Source={DatabasePath}");

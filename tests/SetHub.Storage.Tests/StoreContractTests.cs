@@ -9,7 +9,7 @@ namespace SetHub.Storage.Tests;
 /// The behaviour every store must have. Each provider derives from this class and supplies a real, empty, migrated
 /// database per test.
 /// </summary>
-public abstract class StoreContractTests : IAsyncLifetime
+public abstract partial class StoreContractTests : IAsyncLifetime
 {
     private StoreUnderTest? _store;
 
@@ -31,6 +31,15 @@ public abstract class StoreContractTests : IAsyncLifetime
     protected abstract Task<StoreUnderTest> CreateStoreAsync();
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    /// <summary>Creates streams (SETs are only queued for streams that exist).</summary>
+    private async Task CreateStreamsAsync(params EventStream[] streams)
+    {
+        foreach (var stream in streams)
+        {
+            await Store.Streams.CreateStreamAsync(stream, Cancel);
+        }
+    }
 
     [Fact]
     public async Task Settings_GetOrAdd_KeepsTheFirstValue()
@@ -151,203 +160,6 @@ public abstract class StoreContractTests : IAsyncLifetime
         Assert.Equal(es1.ProtectedPrivateKey, keys[2].ProtectedPrivateKey);
         Assert.Equal(es1.PublicJwk, keys[2].PublicJwk);
         Assert.Empty(await Store.Keys.ListSigningKeysAsync("beta", Cancel));
-    }
-
-    [Fact]
-    public async Task Streams_CreateReadList_RoundTripsEveryField()
-    {
-        var push = TestData.Stream(id: "s2", delivery: new DeliverySettings(SsfConstants.DeliveryMethods.Push, "https://rp.example.com/events", "Bearer s3cret"))
-            with { CreatedAt = TestData.Now.AddSeconds(1), EventsRequested = null, Description = null };
-        await Store.Streams.CreateStreamAsync(TestData.Stream(id: "s1"), Cancel);
-        await Store.Streams.CreateStreamAsync(push, Cancel);
-        await Store.Streams.CreateStreamAsync(TestData.Stream(id: "s3", receiverId: "other"), Cancel);
-
-        Assert.Equal(TestData.Stream(id: "s1"), await Store.Streams.GetStreamAsync("acme", "s1", Cancel), StreamComparer.Instance);
-        Assert.Equal(push, await Store.Streams.GetStreamAsync("acme", "s2", Cancel), StreamComparer.Instance);
-        Assert.Equal(["s1", "s2"], (await Store.Streams.ListStreamsAsync("acme", "r1", Cancel)).Select(s => s.StreamId));
-        Assert.Null(await Store.Streams.GetStreamAsync("beta", "s1", Cancel));
-    }
-
-    [Fact]
-    public async Task Streams_Update_UsesOptimisticConcurrency()
-    {
-        var stream = TestData.Stream();
-        await Store.Streams.CreateStreamAsync(stream, Cancel);
-
-        var first = stream with { Description = "first", Version = 2 };
-        Assert.True(await Store.Streams.UpdateStreamAsync(first, expectedVersion: 1, Cancel));
-
-        var stale = stream with { Description = "stale", Version = 2 };
-        Assert.False(await Store.Streams.UpdateStreamAsync(stale, expectedVersion: 1, Cancel));
-
-        var read = await Store.Streams.GetStreamAsync("acme", "s1", Cancel);
-        Assert.Equal("first", read!.Description);
-        Assert.Equal(2, read.Version);
-        Assert.False(await Store.Streams.UpdateStreamAsync(stream with { StreamId = "missing" }, expectedVersion: 1, Cancel));
-    }
-
-    [Fact]
-    public async Task Streams_Disable_DropsHeldEventsButKeepsControlSets()
-    {
-        // SSF 1.0 §8.1.2.1: a disabled stream holds nothing; verification SETs still go out.
-        var stream = TestData.Stream();
-        await Store.Streams.CreateStreamAsync(stream, Cancel);
-        await Store.Sets.EnqueueAsync([TestData.Set("event-1"), TestData.Set("verify-1", control: true), TestData.Set("event-2")], Cancel);
-
-        Assert.True(await Store.Streams.UpdateStreamAsync(stream with { Status = StreamStatus.Disabled, Version = 2 }, 1, Cancel));
-
-        var batch = await Store.Sets.PollAsync("acme", "s1", TestData.Poll(), Cancel);
-        Assert.Equal(["verify-1"], batch.Sets.Select(s => s.Jti));
-    }
-
-    [Fact]
-    public async Task Streams_Pause_KeepsHeldEvents()
-    {
-        var stream = TestData.Stream();
-        await Store.Streams.CreateStreamAsync(stream, Cancel);
-        await Store.Sets.EnqueueAsync([TestData.Set("event-1")], Cancel);
-
-        await Store.Streams.UpdateStreamAsync(stream with { Status = StreamStatus.Paused, Version = 2 }, 1, Cancel);
-
-        Assert.Single((await Store.Sets.PollAsync("acme", "s1", TestData.Poll(), Cancel)).Sets);
-    }
-
-    [Fact]
-    public async Task Streams_Delete_RemovesSubjectsAndSets()
-    {
-        await Store.Streams.CreateStreamAsync(TestData.Stream(), Cancel);
-        await Store.Streams.PutSubjectAsync(TestData.Subject("""{"format":"email","email":"a@example.com"}"""), Cancel);
-        await Store.Sets.EnqueueAsync([TestData.Set("j1")], Cancel);
-
-        Assert.True(await Store.Streams.DeleteStreamAsync("acme", "s1", Cancel));
-        Assert.False(await Store.Streams.DeleteStreamAsync("acme", "s1", Cancel));
-
-        Assert.Null(await Store.Streams.GetStreamAsync("acme", "s1", Cancel));
-        Assert.Empty(await Store.Streams.ListSubjectsAsync("acme", "s1", Cancel));
-        Assert.Empty((await Store.Sets.PollAsync("acme", "s1", TestData.Poll(), Cancel)).Sets);
-    }
-
-    [Fact]
-    public async Task Subjects_PutIsIdempotent_AndDeleteRemovesIndexRows()
-    {
-        await Store.Streams.CreateStreamAsync(TestData.Stream(), Cancel);
-        var complex = TestData.Subject("""{"format":"complex","user":{"format":"email","email":"a@example.com"},"tenant":{"format":"opaque","id":"t1"}}""");
-        var email = TestData.Subject("""{"format":"email","email":"b@example.com"}""");
-
-        await Store.Streams.PutSubjectAsync(complex, Cancel);
-        await Store.Streams.PutSubjectAsync(complex with { Verified = false }, Cancel);
-        await Store.Streams.PutSubjectAsync(email, Cancel);
-
-        var subjects = await Store.Streams.ListSubjectsAsync("acme", "s1", Cancel);
-        Assert.Equal(2, subjects.Count);
-        var storedComplex = subjects.Single(s => s.SubjectKey == complex.SubjectKey);
-        Assert.False(storedComplex.Verified);
-        Assert.Equal(complex.IndexKeys.Order(StringComparer.Ordinal), storedComplex.IndexKeys);
-        Assert.Equal(2, storedComplex.IndexKeys.Count);
-
-        await Store.Streams.DeleteSubjectAsync("acme", "s1", complex.SubjectKey, Cancel);
-        await Store.Streams.DeleteSubjectAsync("acme", "s1", "never-added", Cancel);
-        Assert.Equal([email.SubjectKey], (await Store.Streams.ListSubjectsAsync("acme", "s1", Cancel)).Select(s => s.SubjectKey));
-    }
-
-    [Fact]
-    public async Task Sets_Poll_ReturnsOldestFirstWithMoreAvailable()
-    {
-        await Store.Sets.EnqueueAsync([TestData.Set("j1"), TestData.Set("j2"), TestData.Set("j3")], Cancel);
-
-        var first = await Store.Sets.PollAsync("acme", "s1", TestData.Poll(maxEvents: 2), Cancel);
-        Assert.Equal(["j1", "j2"], first.Sets.Select(s => s.Jti));
-        Assert.Equal("header.j1.signature", first.Sets[0].Token);
-        Assert.True(first.MoreAvailable); // R50
-
-        var second = await Store.Sets.PollAsync("acme", "s1", TestData.Poll(maxEvents: 2), Cancel);
-        Assert.Equal(["j3"], second.Sets.Select(s => s.Jti));
-        Assert.False(second.MoreAvailable);
-    }
-
-    [Fact]
-    public async Task Sets_Acknowledged_NeverComeBack()
-    {
-        // R55: an acknowledged jti does not come back, even after the redelivery interval.
-        await Store.Sets.EnqueueAsync([TestData.Set("j1"), TestData.Set("j2")], Cancel);
-        await Store.Sets.PollAsync("acme", "s1", TestData.Poll(), Cancel);
-
-        var afterAck = await Store.Sets.PollAsync("acme", "s1", TestData.Poll(now: TestData.Now.AddHours(1), acks: ["j1", "unknown-jti"]), Cancel);
-
-        Assert.Equal(["j2"], afterAck.Sets.Select(s => s.Jti));
-        var later = await Store.Sets.PollAsync("acme", "s1", TestData.Poll(now: TestData.Now.AddHours(2), acks: ["j2"]), Cancel);
-        Assert.Empty(later.Sets);
-    }
-
-    [Fact]
-    public async Task Sets_Unacknowledged_AreRedeliveredAfterTheInterval()
-    {
-        // R54: in flight until RedeliverAt, then due again, with the same bytes.
-        await Store.Sets.EnqueueAsync([TestData.Set("j1")], Cancel);
-        var first = await Store.Sets.PollAsync("acme", "s1", TestData.Poll(), Cancel);
-
-        Assert.Empty((await Store.Sets.PollAsync("acme", "s1", TestData.Poll(now: TestData.Now.AddSeconds(59)), Cancel)).Sets);
-        var again = await Store.Sets.PollAsync("acme", "s1", TestData.Poll(now: TestData.Now.AddSeconds(60)), Cancel);
-        Assert.Equal(first.Sets, again.Sets);
-    }
-
-    [Fact]
-    public async Task Sets_AckOnlyPoll_ReturnsNothing()
-    {
-        // R53, OIDF ack-only module: maxEvents 0 acknowledges without taking SETs.
-        await Store.Sets.EnqueueAsync([TestData.Set("j1"), TestData.Set("j2")], Cancel);
-
-        var batch = await Store.Sets.PollAsync("acme", "s1", TestData.Poll(maxEvents: 0, acks: ["j1"]), Cancel);
-
-        Assert.Empty(batch.Sets);
-        Assert.True(batch.MoreAvailable);
-        Assert.Equal(["j2"], (await Store.Sets.PollAsync("acme", "s1", TestData.Poll(), Cancel)).Sets.Select(s => s.Jti));
-    }
-
-    [Fact]
-    public async Task Sets_ReportedErrors_AreNotRedelivered()
-    {
-        await Store.Sets.EnqueueAsync([TestData.Set("j1"), TestData.Set("j2")], Cancel);
-        await Store.Sets.PollAsync("acme", "s1", TestData.Poll(), Cancel);
-
-        var errors = new Dictionary<string, SetError> { ["j1"] = new(SsfConstants.DeliveryErrors.InvalidKey, "unknown kid") };
-        await Store.Sets.PollAsync("acme", "s1", TestData.Poll(now: TestData.Now.AddSeconds(1), errors: errors, acks: ["j2"]), Cancel);
-
-        Assert.Empty((await Store.Sets.PollAsync("acme", "s1", TestData.Poll(now: TestData.Now.AddHours(1)), Cancel)).Sets);
-    }
-
-    [Fact]
-    public async Task Sets_ControlOnly_HoldsOrdinaryEvents()
-    {
-        await Store.Sets.EnqueueAsync([TestData.Set("event-1"), TestData.Set("verify-1", control: true)], Cancel);
-
-        var paused = await Store.Sets.PollAsync("acme", "s1", TestData.Poll(controlOnly: true), Cancel);
-        Assert.Equal(["verify-1"], paused.Sets.Select(s => s.Jti));
-
-        var enabled = await Store.Sets.PollAsync("acme", "s1", TestData.Poll(), Cancel);
-        Assert.Equal(["event-1"], enabled.Sets.Select(s => s.Jti));
-    }
-
-    [Fact]
-    public async Task Sets_AreIsolatedPerStreamAndTenant()
-    {
-        await Store.Sets.EnqueueAsync([TestData.Set("a", streamId: "s1"), TestData.Set("b", streamId: "s2"), TestData.Set("c", tenantId: "beta", streamId: "s1")], Cancel);
-
-        Assert.Equal(["a"], (await Store.Sets.PollAsync("acme", "s1", TestData.Poll(acks: ["b", "c"]), Cancel)).Sets.Select(s => s.Jti));
-        Assert.Equal(["b"], (await Store.Sets.PollAsync("acme", "s2", TestData.Poll(), Cancel)).Sets.Select(s => s.Jti));
-        Assert.Equal(["c"], (await Store.Sets.PollAsync("beta", "s1", TestData.Poll(), Cancel)).Sets.Select(s => s.Jti));
-    }
-
-    [Fact]
-    public async Task Sets_ConcurrentPolls_NeverHandOutTheSameSetTwice()
-    {
-        await Store.Sets.EnqueueAsync(Enumerable.Range(0, 200).Select(i => TestData.Set($"j{i:D3}")).ToArray(), Cancel);
-
-        var batches = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Store.Sets.PollAsync("acme", "s1", TestData.Poll(maxEvents: 15), Cancel)));
-
-        var jtis = batches.SelectMany(b => b.Sets).Select(s => s.Jti).ToArray();
-        Assert.Equal(150, jtis.Length);
-        Assert.Equal(jtis.Length, jtis.Distinct().Count());
     }
 
     /// <summary>Record equality compares list references; streams read back hold new lists.</summary>

@@ -24,5 +24,9 @@ public sealed class StoreUnderTest(RelationalDatabase database, IAsyncDisposable
 
     public ISetStore Sets => new RelationalSetStore(database);
 
+    public IPushDeliveryStore Push => new RelationalPushDeliveryStore(database);
+
+    public ISubjectOptOutStore OptOuts => new RelationalSubjectOptOutStore(database);
+
     public ValueTask DisposeAsync() => owner?.DisposeAsync() ?? ValueTask.CompletedTask;
 }

@@ -16,7 +16,7 @@ internal static class TestData
 
     private static readonly ISecretProtector KeyProtector = new AesGcmSecretProtector(RandomNumberGenerator.GetBytes(32));
 
-    public static Tenant Tenant(string id = "acme") => new(id, "Acme", SsfConstants.DefaultSubjects.None, null, Now, Now);
+    public static Tenant Tenant(string id = "acme") => new(id, "Acme", SsfConstants.DefaultSubjects.None, null, null, null, Now, Now);
 
     public static SigningKeyRecord Key(string tenantId = "acme", string algorithm = SsfConstants.Algorithms.ES256, DateTimeOffset? at = null) =>
         SigningKeyGenerator.Generate(tenantId, algorithm, KeyProtector, at ?? Now);
@@ -37,6 +37,8 @@ internal static class TestData
         StatusReason: null,
         SigningAlgorithm: SsfConstants.Algorithms.ES256,
         DefaultSubjects: SsfConstants.DefaultSubjects.None,
+        InactivityTimeout: null,
+        MinVerificationInterval: null,
         CreatedAt: Now,
         UpdatedAt: Now,
         Version: 1);
@@ -50,9 +52,11 @@ internal static class TestData
         return new StreamSubject(tenantId, streamId, SubjectKeys.Key(subject), subject.CanonicalJson, included, Verified: true, SubjectKeys.IndexKeys(subject), Now);
     }
 
-    public static PollQuery Poll(int maxEvents = 100, DateTimeOffset? now = null, IReadOnlyList<string>? acks = null, IReadOnlyDictionary<string, SetError>? errors = null, bool controlOnly = false)
+    public static PollQuery Poll(int maxEvents = 100, DateTimeOffset? now = null, IReadOnlyList<string>? acks = null, IReadOnlyDictionary<string, SetError>? errors = null)
     {
         var at = now ?? Now;
-        return new PollQuery(acks ?? [], errors ?? new Dictionary<string, SetError>(), maxEvents, controlOnly, at, at.AddMinutes(1));
+        return new PollQuery(acks ?? [], errors ?? new Dictionary<string, SetError>(), maxEvents, at, at.AddMinutes(1));
     }
+
+    public static DeliverySettings Push(string url = "https://rp.example.com/events") => new(SsfConstants.DeliveryMethods.Push, url, "Bearer push");
 }

@@ -1,27 +1,27 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using SetHub.Core.Json;
 using SetHub.Core.Security;
 using SetHub.Core.Signing;
 using SetHub.Core.Storage;
 using SetHub.Core.Streams;
 using SetHub.Core.Tenants;
 
-using SetHub.Core.Json;
-
 namespace SetHub.Core.Delivery;
 
 /// <summary>
-/// Builds, signs and queues SETs. A SET is signed once, when it is queued, and stored as its compact JWS, so every
-/// delivery attempt sends the same bytes with the same <c>jti</c>.
+/// Builds and signs SSF control SETs (verification, stream-updated) for one stream. A SET is signed once, when it
+/// is queued, and stored as its compact JWS, so every delivery attempt sends the same bytes with the same <c>jti</c>.
 /// </summary>
-public sealed class SetIssuer(SigningKeyService keys, ISetStore sets, ITransmitterUrls urls, TimeProvider timeProvider)
+public sealed class SetIssuer(SigningKeyService keys, ISetStore sets, IDeliverySignals signals, ITransmitterUrls urls, TimeProvider timeProvider)
 {
     /// <summary>
     /// Queues a verification SET (SSF 1.0 §8.1.4.1): <c>sub_id</c> is the stream's own opaque subject, and
-    /// <c>state</c> is echoed when the receiver gave one (a transmitter-initiated verification has none).
+    /// <c>state</c> is echoed when the receiver gave one; a verification SetHub sends on its own carries none.
+    /// Committed when this returns.
     /// </summary>
-    public Task<QueuedSet> IssueVerificationAsync(EventStream stream, string? state, CancellationToken cancellationToken = default)
+    public async Task IssueVerificationAsync(EventStream stream, string? state, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
         var payload = WriteJson(writer =>
@@ -34,7 +34,26 @@ public sealed class SetIssuer(SigningKeyService keys, ISetStore sets, ITransmitt
 
             writer.WriteEndObject();
         });
-        return IssueControlAsync(stream, SsfConstants.SsfEvents.Verification, payload, cancellationToken);
+        var set = await SignAsync(stream, SsfConstants.SsfEvents.Verification, payload, cancellationToken);
+        signals.Announce(await sets.EnqueueAsync([set], cancellationToken));
+    }
+
+    /// <summary>Signs (without queuing) a stream-updated SET announcing <paramref name="status"/> (SSF 1.0 §8.1.5).</summary>
+    public Task<QueuedSet> SignStreamUpdatedAsync(EventStream stream, StreamStatus status, string? reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var payload = WriteJson(writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteString("status", status.ToWire());
+            if (reason is not null)
+            {
+                writer.WriteString("reason", reason);
+            }
+
+            writer.WriteEndObject();
+        });
+        return SignAsync(stream, SsfConstants.SsfEvents.StreamUpdated, payload, cancellationToken);
     }
 
     /// <summary>The stream's own subject: <c>{"format": "opaque", "id": stream_id}</c> (SSF 1.0 §8.1.4.1, §8.1.5).</summary>
@@ -46,7 +65,7 @@ public sealed class SetIssuer(SigningKeyService keys, ISetStore sets, ITransmitt
         writer.WriteEndObject();
     });
 
-    private async Task<QueuedSet> IssueControlAsync(EventStream stream, string eventType, string payloadJson, CancellationToken cancellationToken)
+    private async Task<QueuedSet> SignAsync(EventStream stream, string eventType, string payloadJson, CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();
         var key = await keys.GetSigningKeyAsync(stream.TenantId, stream.SigningAlgorithm, cancellationToken);
@@ -58,9 +77,7 @@ public sealed class SetIssuer(SigningKeyService keys, ISetStore sets, ITransmitt
             SubjectJson: StreamSubjectJson(stream.StreamId),
             EventType: eventType,
             EventPayloadJson: payloadJson);
-        var queued = new QueuedSet(stream.TenantId, stream.StreamId, claims.Jti, claims.Sign(key), eventType, IsControl: true, now);
-        await sets.EnqueueAsync([queued], cancellationToken);
-        return queued;
+        return new QueuedSet(stream.TenantId, stream.StreamId, claims.Jti, claims.Sign(key), eventType, IsControl: true, now);
     }
 
     private static string WriteJson(Action<Utf8JsonWriter> write)

@@ -39,6 +39,13 @@ public static class EventTypeCatalog
     /// <summary>What a tenant supports unless it configures its own list: all of CAEP 1.0 and RISC 1.0.</summary>
     public static IReadOnlyList<string> BuiltIn { get; } = [.. Caep, .. Risc];
 
+    /// <summary>Whether <paramref name="value"/> looks like an event type URI: a scheme, a colon, no white space.</summary>
+    public static bool IsEventTypeUri(string value) =>
+        value.Length is > 0 and <= Streams.StreamRequest.MaxUrlLength &&
+        char.IsAsciiLetter(value[0]) &&
+        value.IndexOf(':', StringComparison.Ordinal) > 0 &&
+        !value.Any(char.IsWhiteSpace);
+
     /// <summary>
     /// SSF control events. They are always delivered, whatever the stream's event lists say (SSF 1.0 §8.1.4,
     /// §8.1.5), so they are not offered in <c>events_supported</c>.

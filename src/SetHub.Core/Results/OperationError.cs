@@ -7,6 +7,9 @@ namespace SetHub.Core.Results;
 /// <param name="Description">A human-readable explanation; never contains secrets.</param>
 public sealed record OperationError(ErrorKind Kind, string Code, string Description)
 {
+    /// <summary>For <see cref="ErrorKind.TooManyRequests"/>: how long the caller should wait (HTTP Retry-After).</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     /// <summary>Bad input (400 <c>invalid_request</c>).</summary>
     public static OperationError Invalid(string description) =>
         new(ErrorKind.Invalid, SsfConstants.Errors.InvalidRequest, description);

@@ -14,11 +14,38 @@ public interface IStreamStore
     /// <summary>Lists a receiver's streams, oldest first.</summary>
     Task<IReadOnlyList<EventStream>> ListStreamsAsync(string tenantId, string receiverId, CancellationToken cancellationToken = default);
 
-    /// <summary>Writes a changed stream if its stored version is still <paramref name="expectedVersion"/>; the stored
-    /// version becomes <paramref name="expectedVersion"/> + 1. When the stream becomes disabled, its held non-control
-    /// SETs are dropped in the same transaction (SSF 1.0 §8.1.2.1: a disabled stream holds nothing).</summary>
+    /// <summary>
+    /// Writes a changed stream if its stored version is still <paramref name="expectedVersion"/>; the stored version
+    /// becomes <paramref name="expectedVersion"/> + 1. In the same transaction the stream's queued SETs follow it:
+    /// disabled drops the non-control ones (SSF 1.0 §8.1.2.1: a disabled stream holds nothing), paused holds them,
+    /// enabled releases them into the lane of its delivery method. <paramref name="controlSets"/> (stream-updated
+    /// SETs) are queued in that transaction too, so the status change and its announcement are one fact.
+    /// </summary>
     /// <returns><see langword="false"/> when the stream changed or vanished meanwhile (nothing is written).</returns>
-    Task<bool> UpdateStreamAsync(EventStream stream, long expectedVersion, CancellationToken cancellationToken = default);
+    Task<bool> UpdateStreamAsync(EventStream stream, long expectedVersion, IReadOnlyList<QueuedSet>? controlSets = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads several streams of one tenant; missing ids are skipped.</summary>
+    Task<IReadOnlyList<EventStream>> GetStreamsAsync(string tenantId, IReadOnlyCollection<string> streamIds, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists every stream of a tenant, oldest first.</summary>
+    Task<IReadOnlyList<EventStream>> ListTenantStreamsAsync(string tenantId, CancellationToken cancellationToken = default);
+
+    /// <summary>The tenant's streams that include every subject (<c>default_subjects</c> ALL) and are not disabled.</summary>
+    Task<IReadOnlyList<EventStream>> ListAllSubjectStreamsAsync(string tenantId, CancellationToken cancellationToken = default);
+
+    /// <summary>Subject rows (of any stream of the tenant) sharing an index key with the given ones.</summary>
+    Task<IReadOnlyList<StreamSubject>> FindSubjectsAsync(string tenantId, IReadOnlyList<string> indexKeys, CancellationToken cancellationToken = default);
+
+    /// <summary>Records receiver activity on a stream (SSF 1.0 §8.1.1 <c>inactivity_timeout</c>), at most once per
+    /// <paramref name="granularity"/> to spare writes.</summary>
+    Task TouchAsync(string tenantId, string streamId, DateTimeOffset now, TimeSpan granularity, CancellationToken cancellationToken = default);
+
+    /// <summary>Reserves a receiver-requested verification if the last one was at least <paramref name="minInterval"/>
+    /// ago (SSF 1.0 §8.1.1 <c>min_verification_interval</c>). Atomic: of two racing requests one wins.</summary>
+    Task<bool> TryReserveVerificationAsync(string tenantId, string streamId, DateTimeOffset now, TimeSpan minInterval, CancellationToken cancellationToken = default);
+
+    /// <summary>Enabled streams whose receiver has been inactive longer than their <c>inactivity_timeout</c>.</summary>
+    Task<IReadOnlyList<EventStream>> ListInactiveStreamsAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes a stream, its subjects and its queued SETs.</summary>
     /// <returns><see langword="false"/> when there was no such stream.</returns>

@@ -17,6 +17,10 @@ namespace SetHub.Core.Streams;
 /// <param name="SigningAlgorithm">The JWS algorithm its SETs are signed with (its receiver's choice).</param>
 /// <param name="DefaultSubjects">The tenant's <c>default_subjects</c> when the stream was created: with <c>ALL</c> the
 /// stream's subject rows are exclusions, with <c>NONE</c> they are inclusions.</param>
+/// <param name="InactivityTimeout">SSF 1.0 §8.1.1 <c>inactivity_timeout</c>: with no receiver activity for this
+/// long, SetHub pauses the stream. <see langword="null"/> when not enforced.</param>
+/// <param name="MinVerificationInterval">SSF 1.0 §8.1.1 <c>min_verification_interval</c>: receiver-requested
+/// verifications closer together are refused with 429. <see langword="null"/> when not limited.</param>
 /// <param name="CreatedAt">When it was created.</param>
 /// <param name="UpdatedAt">When its configuration or status last changed.</param>
 /// <param name="Version">Optimistic concurrency token, incremented by every change.</param>
@@ -33,6 +37,8 @@ public sealed record EventStream(
     string? StatusReason,
     string SigningAlgorithm,
     string DefaultSubjects,
+    TimeSpan? InactivityTimeout,
+    TimeSpan? MinVerificationInterval,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     long Version)

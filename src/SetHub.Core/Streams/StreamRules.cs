@@ -8,7 +8,14 @@ namespace SetHub.Core.Streams;
 /// <param name="Issuer">The tenant's issuer (<c>iss</c>).</param>
 /// <param name="EventsSupported">The tenant's <c>events_supported</c>.</param>
 /// <param name="PollEndpointUrl">The poll URL SetHub assigns to a stream id (SSF 1.0 §6.1.2).</param>
-public sealed record StreamContext(string Issuer, IReadOnlyList<string> EventsSupported, Func<string, string> PollEndpointUrl);
+/// <param name="InactivityTimeout">The <c>inactivity_timeout</c> new streams get, or <see langword="null"/>.</param>
+/// <param name="MinVerificationInterval">The <c>min_verification_interval</c> new streams get, or <see langword="null"/>.</param>
+public sealed record StreamContext(
+    string Issuer,
+    IReadOnlyList<string> EventsSupported,
+    Func<string, string> PollEndpointUrl,
+    TimeSpan? InactivityTimeout = null,
+    TimeSpan? MinVerificationInterval = null);
 
 /// <summary>
 /// The Stream Management rules of SSF 1.0 §8.1.1 as pure functions: building a new stream from a create body,
@@ -65,6 +72,8 @@ public static class StreamRules
             StatusReason: null,
             SigningAlgorithm: receiver.SigningAlgorithm,
             DefaultSubjects: defaultSubjects,
+            InactivityTimeout: context.InactivityTimeout,
+            MinVerificationInterval: context.MinVerificationInterval,
             CreatedAt: now,
             UpdatedAt: now,
             Version: 1);
@@ -187,8 +196,8 @@ public static class StreamRules
                 "aud" => AudienceMatches(value, current.Audience),
                 "events_supported" => SetEquals(value, context.EventsSupported),
                 "events_delivered" => SetEquals(value, current.EventsDelivered),
-
-                // SetHub does not set these yet, so no value can match the (absent) expected one.
+                "inactivity_timeout" => SecondsMatch(value, current.InactivityTimeout),
+                "min_verification_interval" => SecondsMatch(value, current.MinVerificationInterval),
                 _ => false,
             };
 
@@ -207,6 +216,10 @@ public static class StreamRules
         JsonValueKind.Array => value.GetArrayLength() == 1 && value[0].ValueKind == JsonValueKind.String && value[0].GetString() == audience,
         _ => false,
     };
+
+    private static bool SecondsMatch(JsonElement value, TimeSpan? expected) =>
+        expected is { } interval && value.ValueKind == JsonValueKind.Number &&
+        value.TryGetInt64(out var seconds) && seconds == (long)interval.TotalSeconds;
 
     private static bool SetEquals(JsonElement value, IReadOnlyList<string> expected)
     {

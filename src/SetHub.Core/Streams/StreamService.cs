@@ -1,6 +1,8 @@
 using System.Text.Json;
+using Microsoft.Extensions.Options;
 using SetHub.Core.Delivery;
 using SetHub.Core.Json;
+using SetHub.Core.Events;
 using SetHub.Core.Results;
 using SetHub.Core.Security;
 using SetHub.Core.Storage;
@@ -18,8 +20,12 @@ public sealed class StreamService(
     ITenantStore tenants,
     IReceiverStore receivers,
     IStreamStore streams,
+    ISubjectOptOutStore optOuts,
     SetIssuer issuer,
+    IDeliverySignals signals,
+    IPushEndpointPolicy endpointPolicy,
     ITransmitterUrls urls,
+    IOptions<StreamOptions> options,
     TimeProvider timeProvider)
 {
     /// <summary>The longest status reason or verification state accepted.</summary>
@@ -52,7 +58,17 @@ public sealed class StreamService(
             return created;
         }
 
+        if (created.Value.Delivery.IsPush && await endpointPolicy.CheckAsync(created.Value.Delivery.EndpointUrl, cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+
         await streams.CreateStreamAsync(created.Value, cancellationToken);
+
+        // SSF 1.0 §8.1.4: the transmitter MAY verify at any time. One verification right after creation, without
+        // state, lets the receiver confirm the stream end to end; it does not count against the receiver's own
+        // min_verification_interval budget.
+        await issuer.IssueVerificationAsync(created.Value, state: null, cancellationToken);
         return created;
     }
 
@@ -87,10 +103,26 @@ public sealed class StreamService(
         }
 
         var context = ContextFor(tenant);
+        var checkedEndpoint = (string?)null;
         return await ChangeAsync(
             caller,
             request.Value.StreamId!,
-            current => StreamRules.Apply(current, request.Value, operation, context, timeProvider.GetUtcNow()),
+            async current =>
+            {
+                var changed = StreamRules.Apply(current, request.Value, operation, context, timeProvider.GetUtcNow());
+                if (changed.IsSuccess && changed.Value.Delivery.IsPush &&
+                    changed.Value.Delivery.EndpointUrl != current.Delivery.EndpointUrl && changed.Value.Delivery.EndpointUrl != checkedEndpoint)
+                {
+                    if (await endpointPolicy.CheckAsync(changed.Value.Delivery.EndpointUrl, cancellationToken) is { } refused)
+                    {
+                        return refused;
+                    }
+
+                    checkedEndpoint = changed.Value.Delivery.EndpointUrl;
+                }
+
+                return changed;
+            },
             cancellationToken);
     }
 
@@ -150,7 +182,7 @@ public sealed class StreamService(
         return await ChangeAsync(
             caller,
             streamId.Value,
-            current => current with { Status = status, StatusReason = reason.Value, UpdatedAt = timeProvider.GetUtcNow() },
+            current => Task.FromResult<Result<EventStream>>(current with { Status = status, StatusReason = reason.Value, UpdatedAt = timeProvider.GetUtcNow() }),
             cancellationToken);
     }
 
@@ -176,6 +208,12 @@ public sealed class StreamService(
         if (IsStreamOwnSubject(stream.Value, subject))
         {
             return null; // always implicitly in the stream (SSF 1.0 §8.1.4.1)
+        }
+
+        // SSF 1.0 §9.1, §8.1.3.2: a subject that opted out is silently ignored, and the answer says nothing about it.
+        if (await SubjectOptOuts.IsOptedOutAsync(optOuts, stream.Value.TenantId, subject, cancellationToken))
+        {
+            return null;
         }
 
         if (stream.Value.IncludesAllSubjects)
@@ -255,6 +293,16 @@ public sealed class StreamService(
             return stream.Error;
         }
 
+        // SSF 1.0 §8.1.1 min_verification_interval (R121): requests closer together get 429; ones that respect it never do.
+        if (stream.Value.MinVerificationInterval is { } interval &&
+            !await streams.TryReserveVerificationAsync(stream.Value.TenantId, stream.Value.StreamId, timeProvider.GetUtcNow(), interval, cancellationToken))
+        {
+            return OperationError.TooManyRequests($"Verification requests for this stream must be at least {(int)interval.TotalSeconds} seconds apart (min_verification_interval).") with
+            {
+                RetryAfter = interval,
+            };
+        }
+
         await issuer.IssueVerificationAsync(stream.Value, state.Value, cancellationToken);
         return null;
     }
@@ -272,13 +320,21 @@ public sealed class StreamService(
     {
         ArgumentNullException.ThrowIfNull(tenant);
         var tenantId = tenant.TenantId;
-        return new StreamContext(urls.Issuer(tenantId), tenant.EffectiveEventsSupported, streamId => urls.PollEndpoint(tenantId, streamId));
+        var defaults = options.Value;
+        return new StreamContext(
+            urls.Issuer(tenantId),
+            tenant.EffectiveEventsSupported,
+            streamId => urls.PollEndpoint(tenantId, streamId),
+            Positive(tenant.InactivityTimeout ?? defaults.InactivityTimeout),
+            Positive(tenant.MinVerificationInterval ?? defaults.MinVerificationInterval));
+
+        static TimeSpan? Positive(TimeSpan? value) => value > TimeSpan.Zero ? value : null;
     }
 
     private async Task<Result<EventStream>> ChangeAsync(
         Caller caller,
         string streamId,
-        Func<EventStream, Result<EventStream>> change,
+        Func<EventStream, Task<Result<EventStream>>> change,
         CancellationToken cancellationToken)
     {
         // Optimistic concurrency: re-read and re-apply when another request changed the stream in between.
@@ -290,15 +346,17 @@ public sealed class StreamService(
                 return current;
             }
 
-            var changed = change(current.Value);
+            var changed = await change(current.Value);
             if (!changed.IsSuccess)
             {
                 return changed;
             }
 
             var next = changed.Value with { Version = current.Value.Version + 1 };
-            if (await streams.UpdateStreamAsync(next, current.Value.Version, cancellationToken))
+            if (await streams.UpdateStreamAsync(next, current.Value.Version, controlSets: null, cancellationToken))
             {
+                // Re-enabling or switching method may have released SETs: wake whoever delivers them.
+                signals.Announce(next.TenantId, next.StreamId, next.Delivery.IsPush ? SetLane.Push : SetLane.Poll);
                 return next;
             }
         }
@@ -310,9 +368,14 @@ public sealed class StreamService(
     {
         ArgumentNullException.ThrowIfNull(caller);
         var stream = await streams.GetStreamAsync(caller.TenantId!, streamId, cancellationToken);
-        return stream is not null && stream.ReceiverId == caller.ReceiverId
-            ? stream
-            : NoSuchStream(streamId);
+        if (stream is null || stream.ReceiverId != caller.ReceiverId)
+        {
+            return NoSuchStream(streamId);
+        }
+
+        // SSF 1.0 §8.1.1: any management call that references the stream is receiver activity.
+        await StreamActivity.RecordAsync(streams, stream, timeProvider.GetUtcNow(), cancellationToken);
+        return stream;
     }
 
     private async Task<(Tenant? Tenant, Receiver? Receiver)> LoadCallerAsync(Caller caller, CancellationToken cancellationToken)

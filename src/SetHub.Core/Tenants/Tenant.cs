@@ -6,6 +6,10 @@ namespace SetHub.Core.Tenants;
 /// <param name="DefaultSubjects"><c>ALL</c> or <c>NONE</c> (SSF 1.0 §7.1): the subject mode new streams start in.</param>
 /// <param name="EventsSupported">Event types the tenant offers its receivers, or <see langword="null"/> for the
 /// built-in CAEP 1.0 and RISC 1.0 vocabularies.</param>
+/// <param name="InactivityTimeout">The <c>inactivity_timeout</c> its new streams get, or <see langword="null"/> for
+/// the hub default.</param>
+/// <param name="MinVerificationInterval">The <c>min_verification_interval</c> its new streams get, or
+/// <see langword="null"/> for the hub default.</param>
 /// <param name="CreatedAt">When the tenant was created.</param>
 /// <param name="UpdatedAt">When the tenant was last changed.</param>
 public sealed record Tenant(
@@ -13,6 +17,8 @@ public sealed record Tenant(
     string? DisplayName,
     string DefaultSubjects,
     IReadOnlyList<string>? EventsSupported,
+    TimeSpan? InactivityTimeout,
+    TimeSpan? MinVerificationInterval,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt)
 {

@@ -40,7 +40,7 @@ public sealed class TenantService(ITenantStore store, SigningKeyService keys, Ti
         var existing = await store.GetTenantAsync(tenantId, cancellationToken);
         if (existing is null)
         {
-            var created = changes.Value.ApplyTo(new Tenant(tenantId, null, SsfConstants.DefaultSubjects.None, null, now, now));
+            var created = changes.Value.ApplyTo(new Tenant(tenantId, null, SsfConstants.DefaultSubjects.None, null, null, null, now, now));
             var token = BearerTokens.Generate(TokenKind.Tenant, tenantId);
             if (await store.CreateTenantAsync(created, BearerTokens.Hash(token), [keys.CreateInitialKey(tenantId)], cancellationToken))
             {
@@ -71,10 +71,10 @@ public sealed class TenantService(ITenantStore store, SigningKeyService keys, Ti
     {
         if (body is not { } json || json.ValueKind == JsonValueKind.Undefined)
         {
-            return new TenantChanges(default, default, default);
+            return new TenantChanges(default, default, default, default, default);
         }
 
-        if (JsonBody.RequireObjectWithOnly(json, "display_name", "default_subjects", "events_supported") is { } shapeError)
+        if (JsonBody.RequireObjectWithOnly(json, "display_name", "default_subjects", "events_supported", "inactivity_timeout", "min_verification_interval") is { } shapeError)
         {
             return shapeError;
         }
@@ -115,7 +115,37 @@ public sealed class TenantService(ITenantStore store, SigningKeyService keys, Ti
             eventsSupported = Optional<IReadOnlyList<string>?>.Of(parsed.Value);
         }
 
-        return new TenantChanges(displayName, defaultSubjects, eventsSupported);
+        var inactivityTimeout = ReadSeconds(json, "inactivity_timeout");
+        if (!inactivityTimeout.IsSuccess)
+        {
+            return inactivityTimeout.Error;
+        }
+
+        var minVerificationInterval = ReadSeconds(json, "min_verification_interval");
+        if (!minVerificationInterval.IsSuccess)
+        {
+            return minVerificationInterval.Error;
+        }
+
+        return new TenantChanges(displayName, defaultSubjects, eventsSupported, inactivityTimeout.Value, minVerificationInterval.Value);
+    }
+
+    // A stream setting in whole seconds: a non-negative integer (0 turns it off), or null for the hub default.
+    private static Result<Optional<TimeSpan?>> ReadSeconds(JsonElement json, string name)
+    {
+        if (!json.TryGetProperty(name, out var value))
+        {
+            return Optional<TimeSpan?>.Absent;
+        }
+
+        if (value.ValueKind == JsonValueKind.Null)
+        {
+            return Optional<TimeSpan?>.Of(null);
+        }
+
+        return value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var seconds) && seconds >= 0
+            ? Optional<TimeSpan?>.Of(TimeSpan.FromSeconds(seconds))
+            : OperationError.Invalid($"'{name}' must be a whole number of seconds (0 turns it off), or null for the hub default.");
     }
 
     private static Result<IReadOnlyList<string>?> ParseEventsSupported(JsonElement events)
@@ -133,7 +163,7 @@ public sealed class TenantService(ITenantStore store, SigningKeyService keys, Ti
         var list = new List<string>();
         foreach (var item in events.EnumerateArray())
         {
-            if (item.ValueKind != JsonValueKind.String || !IsEventTypeUri(item.GetString()!))
+            if (item.ValueKind != JsonValueKind.String || !Events.EventTypeCatalog.IsEventTypeUri(item.GetString()!))
             {
                 return OperationError.Invalid("'events_supported' must hold absolute URIs.");
             }
@@ -152,22 +182,20 @@ public sealed class TenantService(ITenantStore store, SigningKeyService keys, Ti
         return list;
     }
 
-    private static bool IsEventTypeUri(string value) =>
-        value.Length <= Streams.StreamRequest.MaxUrlLength &&
-        value.IndexOf(':', StringComparison.Ordinal) > 0 &&
-        !value.Any(char.IsWhiteSpace) &&
-        char.IsAsciiLetter(value[0]);
-
     private readonly record struct TenantChanges(
         Optional<string?> DisplayName,
         Optional<string> DefaultSubjects,
-        Optional<IReadOnlyList<string>?> EventsSupported)
+        Optional<IReadOnlyList<string>?> EventsSupported,
+        Optional<TimeSpan?> InactivityTimeout,
+        Optional<TimeSpan?> MinVerificationInterval)
     {
         public Tenant ApplyTo(Tenant tenant) => tenant with
         {
             DisplayName = DisplayName.IsPresent ? DisplayName.Value : tenant.DisplayName,
             DefaultSubjects = DefaultSubjects.IsPresent ? DefaultSubjects.Value : tenant.DefaultSubjects,
             EventsSupported = EventsSupported.IsPresent ? EventsSupported.Value : tenant.EventsSupported,
+            InactivityTimeout = InactivityTimeout.IsPresent ? InactivityTimeout.Value : tenant.InactivityTimeout,
+            MinVerificationInterval = MinVerificationInterval.IsPresent ? MinVerificationInterval.Value : tenant.MinVerificationInterval,
         };
     }
 }

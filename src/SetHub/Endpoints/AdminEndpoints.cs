@@ -129,6 +129,8 @@ internal static class AdminEndpoints
         tenant.DisplayName,
         tenant.DefaultSubjects,
         tenant.EffectiveEventsSupported,
+        StreamManagementEndpoints.Seconds(tenant.InactivityTimeout),
+        StreamManagementEndpoints.Seconds(tenant.MinVerificationInterval),
         urls.Issuer(tenant.TenantId),
         urls.JwksUri(tenant.TenantId),
         urls.ConfigurationUrl(tenant.TenantId),

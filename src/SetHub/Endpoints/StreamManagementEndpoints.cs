@@ -24,7 +24,8 @@ internal static class StreamManagementEndpoints
                 // SSF 1.0 §8.1.1.2 examples: stream configuration and status answers are not cached.
                 context.HttpContext.Response.Headers.CacheControl = "no-store";
                 return await next(context);
-            });
+            })
+            .AddEndpointFilter(ApiResults.AddRetryAfterAsync);
 
         ssf.MapPost("/streams", CreateStream);
         ssf.MapGet("/streams", ReadStreams);
@@ -155,7 +156,11 @@ internal static class StreamManagementEndpoints
                 stream.Delivery.Method,
                 stream.Delivery.EndpointUrl,
                 stream.Delivery.AuthorizationHeader is { } header ? AuthorizationHeaderRedaction.Redact(header) : null),
-            Description: stream.Description);
+            Description: stream.Description,
+            MinVerificationInterval: Seconds(stream.MinVerificationInterval),
+            InactivityTimeout: Seconds(stream.InactivityTimeout));
+
+    internal static int? Seconds(TimeSpan? value) => value is { } span ? (int)span.TotalSeconds : null;
 
     private static Result<StreamStatusResponse> ToStatusResponse(Result<EventStream> stream) =>
         stream.IsSuccess

@@ -35,6 +35,8 @@ internal static class SetHubApplication
         app.MapHealthEndpoints();
         app.MapDiscoveryEndpoints();
         app.MapAdminEndpoints();
+        app.MapAdminStreamEndpoints();
+        app.MapEventEndpoints();
         app.MapStreamManagementEndpoints();
         app.MapPollEndpoints();
         return app;

@@ -4,10 +4,12 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using SetHub.Configuration;
 using SetHub.Core.Delivery;
+using SetHub.Core.Events;
 using SetHub.Core.Security;
 using SetHub.Core.Signing;
 using SetHub.Core.Streams;
 using SetHub.Core.Tenants;
+using SetHub.Delivery;
 using SetHub.Json;
 using SetHub.Security;
 using SetHub.Storage.Sqlite;
@@ -29,7 +31,20 @@ internal static class SetHubServiceCollectionExtensions
                 "SetHub:Poll needs a non-negative LongPollTimeout, a positive RedeliveryInterval and MaxEventsPerResponse.")
             .ValidateOnStart();
 
+        services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.SectionName)
+            .Validate(o => o.RetryBaseDelay > TimeSpan.Zero && o.MaxRetryDelay >= o.RetryBaseDelay, "SetHub:Delivery needs 0 < RetryBaseDelay <= MaxRetryDelay.")
+            .Validate(o => o.MaxDeliveryAge > TimeSpan.Zero && o.RequestTimeout > TimeSpan.Zero && o.IdleRecheckInterval > TimeSpan.Zero, "SetHub:Delivery durations must be positive.")
+            .Validate(o => o.MaxConcurrentStreams > 0 && o.StreamBatchSize > 0, "SetHub:Delivery needs positive MaxConcurrentStreams and StreamBatchSize.")
+            .Validate(o => o.LeaseDuration > o.RequestTimeout * o.StreamBatchSize, "SetHub:Delivery:LeaseDuration must exceed RequestTimeout × StreamBatchSize, or a slow batch could be delivered twice.")
+            .ValidateOnStart();
+        services.AddOptions<StreamOptions>().BindConfiguration(StreamOptions.SectionName)
+            .Validate(o => o.InactivityTimeout is null || o.InactivityTimeout >= TimeSpan.Zero, "SetHub:Streams:InactivityTimeout must not be negative.")
+            .Validate(o => o.MinVerificationInterval >= TimeSpan.Zero, "SetHub:Streams:MinVerificationInterval must not be negative.")
+            .ValidateOnStart();
+
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(Random.Shared);
+        services.AddSingleton<NodeIdentity>();
         services.AddSingleton<MasterKeyProtector>();
         services.AddSingleton<ISecretProtector>(sp => sp.GetRequiredService<MasterKeyProtector>());
         services.AddSingleton<OperatorCredential>();
@@ -41,9 +56,18 @@ internal static class SetHubServiceCollectionExtensions
         services.AddSingleton<SigningKeyService>();
         services.AddSingleton<TenantService>();
         services.AddSingleton<ReceiverService>();
+        services.AddSingleton<IDeliverySignals, InProcessDeliverySignals>();
+        services.AddSingleton<IPushEndpointPolicy, PushEndpointPolicy>();
+        services.AddSingleton<IPushTransport, HttpPushTransport>();
         services.AddSingleton<SetIssuer>();
         services.AddSingleton<StreamService>();
+        services.AddSingleton<StreamLifecycle>();
+        services.AddSingleton<StreamAdministration>();
         services.AddSingleton<PollService>();
+        services.AddSingleton<EventPublisher>();
+        services.AddSingleton<PushDeliveryProcessor>();
+        services.AddHostedService<PushDeliveryWorker>();
+        services.AddHostedService<MaintenanceWorker>();
 
         // The core authentication services only: bearer tokens need no cookies, hence no data protection key ring.
         services.AddWebEncoders();

@@ -10,7 +10,10 @@ internal static class ApiResults
     public static JsonHttpResult<ErrorResponse> Error(OperationError error)
     {
         ArgumentNullException.ThrowIfNull(error);
-        return TypedResults.Json(new ErrorResponse(error.Code, error.Description), SetHubJsonContext.Default.ErrorResponse, statusCode: StatusFor(error.Kind));
+        return TypedResults.Json(
+            new ErrorResponse(error.Code, error.Description) { RetryAfter = error.RetryAfter },
+            SetHubJsonContext.Default.ErrorResponse,
+            statusCode: StatusFor(error.Kind));
     }
 
     /// <summary>204, or the error.</summary>
@@ -20,6 +23,26 @@ internal static class ApiResults
     /// <summary>200 with the value, or the error.</summary>
     public static Results<Ok<T>, JsonHttpResult<ErrorResponse>> OkOr<T>(Result<T> result) =>
         result.IsSuccess ? TypedResults.Ok(result.Value) : Error(result.Error);
+
+    /// <summary>An endpoint filter that turns <see cref="ErrorResponse.RetryAfter"/> into the Retry-After header.</summary>
+    public static async ValueTask<object?> AddRetryAfterAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(next);
+        var result = await next(context);
+        var error = result switch
+        {
+            INestedHttpResult { Result: IValueHttpResult<ErrorResponse> nested } => nested.Value,
+            IValueHttpResult<ErrorResponse> direct => direct.Value,
+            _ => null,
+        };
+        if (error?.RetryAfter is { } wait)
+        {
+            context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return result;
+    }
 
     public static int StatusFor(ErrorKind kind) => kind switch
     {

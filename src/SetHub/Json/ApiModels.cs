@@ -1,7 +1,43 @@
 namespace SetHub.Json;
 
 /// <summary>The JSON error body of every refused request: <c>{"error": …, "description": …}</c>.</summary>
-internal sealed record ErrorResponse(string Error, string Description);
+/// <param name="Error">The error code.</param>
+/// <param name="Description">What went wrong.</param>
+internal sealed record ErrorResponse(string Error, string Description)
+{
+    /// <summary>For 429: the Retry-After header to send; not part of the body.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public TimeSpan? RetryAfter { get; init; }
+}
+
+/// <summary>The answer to a publish (interface contract): <c>{"txn", "streams"}</c>.</summary>
+internal sealed record PublishResponse(string Txn, int Streams);
+
+/// <summary>A stream as the operator sees it.</summary>
+internal sealed record AdminStreamResponse(
+    string StreamId,
+    string ReceiverId,
+    string Aud,
+    string Status,
+    string? Reason,
+    DeliveryResponse Delivery,
+    IReadOnlyList<string> EventsDelivered,
+    string? Description,
+    string DefaultSubjects,
+    int? InactivityTimeout,
+    int? MinVerificationInterval,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    QueueResponse? Queue);
+
+/// <summary>A stream's queue depth.</summary>
+internal sealed record QueueResponse(int Queued, int Held, int DeadLettered);
+
+/// <summary>A dead-lettered SET.</summary>
+internal sealed record DeadLetterResponse(string Jti, string EventType, DateTimeOffset CreatedAt, DateTimeOffset QueuedAt, int Attempts, string? LastError);
+
+/// <summary>The answer to a re-drive.</summary>
+internal sealed record RedriveResponse(int Redriven);
 
 /// <summary>A delivery error body in the RFC 8935 §2.3 shape: <c>{"err": …, "description": …}</c>.</summary>
 internal sealed record DeliveryErrorResponse(string Err, string Description);
@@ -12,6 +48,8 @@ internal sealed record TenantResponse(
     string? DisplayName,
     string DefaultSubjects,
     IReadOnlyList<string>? EventsSupported,
+    int? InactivityTimeout,
+    int? MinVerificationInterval,
     string Issuer,
     string JwksUri,
     string SsfConfigurationUrl,
@@ -47,7 +85,9 @@ internal sealed record StreamConfigurationResponse(
     IReadOnlyList<string>? EventsRequested,
     IReadOnlyList<string> EventsDelivered,
     DeliveryResponse Delivery,
-    string? Description);
+    string? Description,
+    int? MinVerificationInterval,
+    int? InactivityTimeout);
 
 /// <summary>A stream status (SSF 1.0 §8.1.2).</summary>
 internal sealed record StreamStatusResponse(string StreamId, string Status, string? Reason);

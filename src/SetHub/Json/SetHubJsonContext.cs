@@ -19,4 +19,9 @@ namespace SetHub.Json;
 [JsonSerializable(typeof(IReadOnlyList<StreamConfigurationResponse>))]
 [JsonSerializable(typeof(StreamStatusResponse))]
 [JsonSerializable(typeof(TransmitterMetadataResponse))]
+[JsonSerializable(typeof(PublishResponse))]
+[JsonSerializable(typeof(AdminStreamResponse))]
+[JsonSerializable(typeof(IReadOnlyList<AdminStreamResponse>))]
+[JsonSerializable(typeof(IReadOnlyList<DeadLetterResponse>))]
+[JsonSerializable(typeof(RedriveResponse))]
 internal sealed partial class SetHubJsonContext : JsonSerializerContext;

@@ -30,15 +30,17 @@ public sealed class PollTests(SetHubServer server)
     [Fact]
     public async Task Poll_EmptyObjectAndEmptyBody_AreValid()
     {
-        // R47: {} uses the defaults; every 2xx answer has a JSON body with "sets" (R49).
+        // R47: {} uses the defaults (a long poll, no limit); every 2xx answer has a JSON body with "sets" (R49).
         var (receiver, stream) = await NewPollStreamAsync();
+        await receiver.VerifyAsync(Id(stream), "one");
 
         var fromObject = await receiver.PollAsync(stream, "{}");
-        using var fromEmpty = await receiver.Client.PostAsync(stream.GetProperty("delivery").GetProperty("endpoint_url").GetString(), content: null, Cancel);
+        await receiver.VerifyAsync(Id(stream), "two");
+        using var fromEmpty = await receiver.Client.PostAsync(Endpoint(stream), content: null, Cancel);
 
-        Assert.Equal(JsonValueKind.Object, fromObject.GetProperty("sets").ValueKind);
+        Assert.Equal(["one"], await StatesAsync(receiver, fromObject));
         Assert.Equal(HttpStatusCode.OK, fromEmpty.StatusCode);
-        Assert.Equal(JsonValueKind.Object, (await TestTenant.ReadJsonAsync(fromEmpty)).GetProperty("sets").ValueKind);
+        Assert.Equal(["two"], await StatesAsync(receiver, await TestTenant.ReadJsonAsync(fromEmpty)));
     }
 
     [Fact]

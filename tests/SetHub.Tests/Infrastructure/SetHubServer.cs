@@ -12,7 +12,7 @@ namespace SetHub.Tests.Infrastructure;
 /// One SetHub node for the whole test assembly: real Kestrel on a free loopback port, a fresh SQLite file. Tests
 /// isolate themselves by creating their own tenants.
 /// </summary>
-public sealed class SetHubServer : IAsyncLifetime
+public class SetHubServer : IAsyncLifetime
 {
     public const string AdminToken = "sh_adm_test-operator-token-for-the-http-tests";
 
@@ -23,6 +23,9 @@ public sealed class SetHubServer : IAsyncLifetime
 
     public string DatabasePath => Path.Combine(_folder, "sethub.db");
 
+    /// <summary>Settings of this server, as command-line arguments, on top of the defaults below.</summary>
+    protected virtual IEnumerable<string> Settings => [];
+
     public async ValueTask InitializeAsync()
     {
         _app = SetHubApplication.Build(
@@ -31,6 +34,16 @@ public sealed class SetHubServer : IAsyncLifetime
                 $"--SetHub:AdminToken={AdminToken}",
                 $"--SetHub:MasterKey={Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))}",
                 $"--ConnectionStrings:SetHub=Data Source={DatabasePath}",
+
+                // The test receivers listen on loopback over http; short delays keep retry tests quick.
+                "--SetHub:Delivery:AllowPrivateEndpoints=true",
+                "--SetHub:Delivery:RetryBaseDelay=00:00:00.100",
+                "--SetHub:Delivery:MaxRetryDelay=00:00:00.400",
+                "--SetHub:Delivery:RequestTimeout=00:00:02",
+                "--SetHub:Delivery:IdleRecheckInterval=00:00:01",
+                "--SetHub:Streams:MinVerificationInterval=00:00:00",
+                "--SetHub:Poll:LongPollTimeout=00:00:10",
+                .. Settings,
             ],
             builder => builder.Logging.SetMinimumLevel(LogLevel.Warning));
         await SetHubApplication.InitializeAsync(_app);
@@ -40,6 +53,7 @@ public sealed class SetHubServer : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
+        GC.SuppressFinalize(this);
         if (_app is not null)
         {
             await _app.StopAsync();

@@ -39,12 +39,25 @@ public sealed class TestReceiver(SetHubServer server, TestTenant tenant, string 
         return Client.SendAsync(request, Cancel);
     }
 
-    /// <summary>Creates a stream and asserts 201.</summary>
-    public async Task<JsonElement> CreateStreamAsync(string body = $$"""{"events_requested":["{{SessionRevoked}}"],"description":"test"}""")
+    /// <summary>
+    /// Creates a stream and asserts 201. SetHub sends every new stream a verification SET without state; for a poll
+    /// stream this checks and acknowledges it, so tests see only the SETs they cause.
+    /// </summary>
+    public async Task<JsonElement> CreateStreamAsync(string body = $$"""{"events_requested":["{{SessionRevoked}}"],"description":"test"}""", bool drainInitialVerification = true)
     {
         using var response = await SendAsync(HttpMethod.Post, tenant.Endpoint("configuration_endpoint"), body);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return await TestTenant.ReadJsonAsync(response);
+        var stream = await TestTenant.ReadJsonAsync(response);
+        if (drainInitialVerification && stream.GetProperty("delivery").GetProperty("method").GetString() == "urn:ietf:rfc:8936")
+        {
+            var (jti, token) = Assert.Single(Sets(await PollAsync(stream)));
+            var (type, payload) = Event(await ValidateSetAsync(token));
+            Assert.Equal(Verification, type);
+            Assert.False(payload.TryGetProperty("state", out _), "a transmitter-initiated verification carries no state (R120)");
+            Assert.Empty(Sets(await PollAsync(stream, $$"""{"returnImmediately":true,"maxEvents":0,"ack":["{{jti}}"]}""")));
+        }
+
+        return stream;
     }
 
     /// <summary>Asks for a verification SET and asserts 204.</summary>

@@ -1,0 +1,89 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SetHub.Core.Storage;
+
+namespace SetHub.Core.Delivery;
+
+/// <summary>
+/// Delivers one claimed push stream (RFC 8935): its oldest SETs, in order, until one fails. A retryable failure
+/// stops the batch and puts the whole stream into backoff, so a dead receiver is retried gently and in order; a
+/// permanent rejection dead-letters that SET and the batch goes on; a SET older than MaxDeliveryAge is
+/// dead-lettered without another attempt. Every outcome of the batch is recorded in one transaction.
+/// </summary>
+public sealed partial class PushDeliveryProcessor(
+    IStreamStore streams,
+    IPushDeliveryStore queue,
+    IPushTransport transport,
+    IOptions<DeliveryOptions> options,
+    TimeProvider timeProvider,
+    Random random,
+    ILogger<PushDeliveryProcessor> logger)
+{
+    /// <summary>Processes one claimed stream and releases its lease.</summary>
+    public async Task ProcessAsync(ClaimedStream claim, string owner, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        var settings = options.Value;
+        var delivered = new List<string>();
+        var rejected = new List<(string, string)>();
+        var expired = new List<(string, string)>();
+        (string Jti, string Error)? failed = null;
+        DateTimeOffset? retryAt = null;
+
+        try
+        {
+            var stream = await streams.GetStreamAsync(claim.TenantId, claim.StreamId, cancellationToken);
+            var pending = stream is { Delivery.IsPush: true }
+                ? await queue.GetPushSetsAsync(claim.TenantId, claim.StreamId, settings.StreamBatchSize, cancellationToken)
+                : [];
+
+            foreach (var set in pending)
+            {
+                var now = timeProvider.GetUtcNow();
+                if (now - set.QueuedAt >= settings.MaxDeliveryAge)
+                {
+                    expired.Add((set.Jti, set.LastError is null
+                        ? "expired: not delivered within the maximum delivery age"
+                        : $"expired: not delivered within the maximum delivery age; last error: {set.LastError}"));
+                    continue;
+                }
+
+                var outcome = PushOutcome.Classify(await transport.SendAsync(stream!.Delivery.EndpointUrl, stream.Delivery.AuthorizationHeader, set.Token, cancellationToken));
+                if (outcome.Kind == PushOutcomeKind.Delivered)
+                {
+                    delivered.Add(set.Jti);
+                    continue;
+                }
+
+                if (outcome.Kind == PushOutcomeKind.Rejected)
+                {
+                    LogRejected(logger, claim.TenantId, claim.StreamId, set.Jti, outcome.Error!);
+                    rejected.Add((set.Jti, outcome.Error!));
+                    continue;
+                }
+
+                var delay = RetrySchedule.NextDelay(claim.Failures + 1, settings, random, outcome.RetryAfter);
+                LogRetry(logger, claim.TenantId, claim.StreamId, set.Jti, outcome.Error!, claim.Failures + 1, delay);
+                failed = (set.Jti, outcome.Error!);
+                retryAt = timeProvider.GetUtcNow() + delay;
+                break;
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Shutting down: record what happened so far and hand the stream back at once.
+        }
+        finally
+        {
+            await queue.ReleaseAsync(
+                new PushBatchResult(claim, owner, delivered, rejected, expired, failed, retryAt, timeProvider.GetUtcNow()),
+                CancellationToken.None);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Push to stream {TenantId}/{StreamId} rejected SET {Jti} for good: {Error}. It is dead-lettered.")]
+    private static partial void LogRejected(ILogger logger, string tenantId, string streamId, string jti, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Push to stream {TenantId}/{StreamId} failed for SET {Jti}: {Error}. Failure {Failures}; retrying in {Delay}.")]
+    private static partial void LogRetry(ILogger logger, string tenantId, string streamId, string jti, string error, int failures, TimeSpan delay);
+}

@@ -1,0 +1,54 @@
+namespace SetHub.Core.Storage;
+
+/// <summary>A push stream claimed by one node until its lease ends.</summary>
+/// <param name="TenantId">The tenant.</param>
+/// <param name="StreamId">The stream.</param>
+/// <param name="Failures">Consecutive failed attempts so far (drives the backoff).</param>
+public sealed record ClaimedStream(string TenantId, string StreamId, int Failures);
+
+/// <summary>A push-lane SET waiting to be sent.</summary>
+/// <param name="Jti">Its <c>jti</c>.</param>
+/// <param name="Token">The compact JWS to send.</param>
+/// <param name="Attempts">Attempts so far.</param>
+/// <param name="QueuedAt">When its MaxDeliveryAge clock started.</param>
+/// <param name="LastError">The error of its last attempt, if any.</param>
+public sealed record PendingSet(string Jti, string Token, int Attempts, DateTimeOffset QueuedAt, string? LastError);
+
+/// <summary>What happened to one claimed stream's SETs; recorded in one transaction.</summary>
+/// <param name="Stream">The claimed stream.</param>
+/// <param name="Owner">The node that holds the lease.</param>
+/// <param name="Delivered">SETs the receiver accepted: removed.</param>
+/// <param name="DeadLettered">SETs the receiver rejected for good, with the reason.</param>
+/// <param name="Expired">SETs older than MaxDeliveryAge, dead-lettered without another attempt.</param>
+/// <param name="Failed">The SET whose attempt failed and will be retried, with the error; or <see langword="null"/>.</param>
+/// <param name="RetryAt">When the stream is tried again after a failure; <see langword="null"/> when nothing failed.</param>
+/// <param name="Now">The current time: the stream is due again at once if it still has SETs.</param>
+public sealed record PushBatchResult(
+    ClaimedStream Stream,
+    string Owner,
+    IReadOnlyList<string> Delivered,
+    IReadOnlyList<(string Jti, string Error)> DeadLettered,
+    IReadOnlyList<(string Jti, string Error)> Expired,
+    (string Jti, string Error)? Failed,
+    DateTimeOffset? RetryAt,
+    DateTimeOffset Now);
+
+/// <summary>
+/// Push work, claimed per stream: a node leases a stream, sends its SETs in order, and records the outcome. A lease
+/// that is not released (the node died) expires and another node takes the stream over.
+/// </summary>
+public interface IPushDeliveryStore
+{
+    /// <summary>Leases up to <paramref name="max"/> push streams that are due (or whose lease expired).</summary>
+    Task<IReadOnlyList<ClaimedStream>> ClaimStreamsAsync(string owner, int max, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken = default);
+
+    /// <summary>The oldest push-lane SETs of a stream, in queue order.</summary>
+    Task<IReadOnlyList<PendingSet>> GetPushSetsAsync(string tenantId, string streamId, int max, CancellationToken cancellationToken = default);
+
+    /// <summary>Records outcomes and reschedules the stream; the schedule is only touched while
+    /// <see cref="PushBatchResult.Owner"/> still holds the lease.</summary>
+    Task ReleaseAsync(PushBatchResult result, CancellationToken cancellationToken = default);
+
+    /// <summary>When the next push stream becomes due, or <see langword="null"/> when none is waiting.</summary>
+    Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,69 @@
+using SetHub.Core.Delivery;
+using SetHub.Core.Results;
+using SetHub.Core.Storage;
+
+namespace SetHub.Core.Streams;
+
+/// <summary>
+/// Status changes the transmitter makes on its own (SSF 1.0 §8.1.2, §8.1.5): by an operator, or when a stream's
+/// <c>inactivity_timeout</c> expires. Each one queues a stream-updated SET in the same transaction as the change —
+/// before the stream stops when it leaves enabled, and upon re-enabling when it returns (R118).
+/// </summary>
+public sealed class StreamLifecycle(IStreamStore streams, SetIssuer issuer, IDeliverySignals signals, TimeProvider timeProvider)
+{
+    /// <summary>The reason given when SetHub pauses a stream whose receiver went quiet.</summary>
+    public const string InactivityReason = "inactivity_timeout";
+
+    private const int MaxConcurrentUpdateAttempts = 5;
+
+    /// <summary>Sets a stream's status on the transmitter's initiative and announces it to the receiver.</summary>
+    public async Task<Result<EventStream>> ChangeStatusAsync(
+        string tenantId, string streamId, StreamStatus status, string? reason, CancellationToken cancellationToken = default)
+    {
+        for (var attempt = 0; attempt < MaxConcurrentUpdateAttempts; attempt++)
+        {
+            var current = await streams.GetStreamAsync(tenantId, streamId, cancellationToken);
+            if (current is null)
+            {
+                return OperationError.NotFound($"No stream '{streamId}' in tenant '{tenantId}'.");
+            }
+
+            if (current.Status == status && current.StatusReason == reason)
+            {
+                return current; // nothing changes, so there is nothing to announce
+            }
+
+            var next = current with { Status = status, StatusReason = reason, UpdatedAt = timeProvider.GetUtcNow(), Version = current.Version + 1 };
+            var announcement = current.Status == status
+                ? null
+                : await issuer.SignStreamUpdatedAsync(current, status, reason, cancellationToken);
+            if (await streams.UpdateStreamAsync(next, current.Version, announcement is null ? null : [announcement], cancellationToken))
+            {
+                signals.Announce(next.TenantId, next.StreamId, next.Delivery.IsPush ? SetLane.Push : SetLane.Poll);
+                return next;
+            }
+        }
+
+        return OperationError.Conflict("The stream is being changed by other requests; try again.");
+    }
+
+    /// <summary>
+    /// Pauses up to <paramref name="limit"/> enabled streams whose receiver showed no activity for longer than their
+    /// <c>inactivity_timeout</c> (SSF 1.0 §8.1.1); SetHub pauses rather than disables or deletes, so nothing is lost.
+    /// </summary>
+    /// <returns>How many streams were paused.</returns>
+    public async Task<int> PauseInactiveStreamsAsync(int limit, CancellationToken cancellationToken = default)
+    {
+        var paused = 0;
+        foreach (var stream in await streams.ListInactiveStreamsAsync(timeProvider.GetUtcNow(), limit, cancellationToken))
+        {
+            var result = await ChangeStatusAsync(stream.TenantId, stream.StreamId, StreamStatus.Paused, InactivityReason, cancellationToken);
+            if (result.IsSuccess)
+            {
+                paused++;
+            }
+        }
+
+        return paused;
+    }
+}

@@ -1,0 +1,97 @@
+using System.Data.Common;
+using SetHub.Core;
+using SetHub.Core.Storage;
+
+namespace SetHub.Storage.Relational;
+
+/// <summary>
+/// The SQL that puts SETs in lanes, shared by every store that queues or re-queues them. A SET's lane follows its
+/// stream: 'held' while the stream is paused (control SETs excepted), otherwise 'push' or 'poll' by delivery method.
+/// </summary>
+internal static class QueueWriter
+{
+    public const string Push = "push";
+    public const string Poll = "poll";
+    public const string Held = "held";
+
+    /// <summary>The lane SQL for a SET of the stream aliased <c>st</c>, with the SET's control flag in <paramref name="isControl"/>.</summary>
+    public static string LaneOf(string isControl) =>
+        $"CASE WHEN NOT {isControl} AND st.status = 'paused' THEN '{Held}' WHEN st.delivery_method = '{SsfConstants.DeliveryMethods.Push}' THEN '{Push}' ELSE '{Poll}' END";
+
+    /// <summary>Queues SETs in the caller's transaction; returns those accepted, with their lanes.</summary>
+    public static async Task<IReadOnlyList<EnqueuedSet>> EnqueueAsync(
+        RelationalDatabase database, DbConnection connection, DbTransaction transaction, IReadOnlyList<QueuedSet> sets, CancellationToken cancellationToken)
+    {
+        var accepted = new List<EnqueuedSet>(sets.Count);
+        if (sets.Count == 0)
+        {
+            return accepted;
+        }
+
+        // One prepared statement re-bound per row. The stream is read in the same statement, so the lane and the
+        // disabled check see the stream exactly as it is when the SET is queued.
+        await using var insert = connection.CreateCommand(transaction, $"""
+            INSERT INTO sets (tenant_id, stream_id, jti, token, event_type, is_control, created_at, due_at, attempts, state, lane, queued_at)
+            SELECT @tenant_id, @stream_id, @jti, @token, @event_type, @is_control, @created_at, @created_at, 0, 0, {LaneOf("@is_control")}, @created_at
+            FROM streams st
+            WHERE st.tenant_id = @tenant_id AND st.stream_id = @stream_id AND (@is_control OR st.status <> 'disabled')
+            RETURNING lane
+            """)
+            .With("@tenant_id", null).With("@stream_id", null).With("@jti", null).With("@token", null)
+            .With("@event_type", null).With("@is_control", false).With("@created_at", null);
+        var pushStreams = new HashSet<(string TenantId, string StreamId)>();
+        foreach (var set in sets)
+        {
+            insert.Parameters["@tenant_id"].Value = set.TenantId;
+            insert.Parameters["@stream_id"].Value = set.StreamId;
+            insert.Parameters["@jti"].Value = set.Jti;
+            insert.Parameters["@token"].Value = set.Token;
+            insert.Parameters["@event_type"].Value = set.EventType;
+            insert.Parameters["@is_control"].Value = set.IsControl;
+            insert.Parameters["@created_at"].Value = set.CreatedAt.ToDb();
+            if (await insert.ExecuteScalarAsync(cancellationToken) is not string lane)
+            {
+                continue; // the stream is gone, or disabled
+            }
+
+            var parsed = ParseLane(lane);
+            accepted.Add(new EnqueuedSet(set, parsed));
+            if (parsed == SetLane.Push)
+            {
+                pushStreams.Add((set.TenantId, set.StreamId));
+            }
+        }
+
+        foreach (var (tenantId, streamId) in pushStreams)
+        {
+            await MarkDueAsync(database, connection, transaction, tenantId, streamId, sets[0].CreatedAt, cancellationToken);
+        }
+
+        return accepted;
+    }
+
+    /// <summary>
+    /// Tells the push scheduler a stream has work from <paramref name="now"/>. A stream in retry backoff keeps its
+    /// retry time: new SETs must not turn a gentle retry into a hammering.
+    /// </summary>
+    public static Task<int> MarkDueAsync(
+        RelationalDatabase database, DbConnection connection, DbTransaction transaction, string tenantId, string streamId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        connection.CreateCommand(transaction, $"""
+                INSERT INTO delivery_schedule (tenant_id, stream_id, due_at, failures) VALUES (@tenant_id, @stream_id, @now, 0)
+                ON CONFLICT (tenant_id, stream_id) DO UPDATE SET due_at =
+                    CASE WHEN delivery_schedule.failures > 0 AND delivery_schedule.due_at IS NOT NULL THEN delivery_schedule.due_at
+                         ELSE {database.Least}(COALESCE(delivery_schedule.due_at, excluded.due_at), excluded.due_at) END
+                """)
+            .With("@tenant_id", tenantId)
+            .With("@stream_id", streamId)
+            .With("@now", now.ToDb())
+            .ExecuteAsync(cancellationToken);
+
+    public static SetLane ParseLane(string lane) => lane switch
+    {
+        Push => SetLane.Push,
+        Poll => SetLane.Poll,
+        Held => SetLane.Held,
+        _ => throw new InvalidDataException($"Unknown lane '{lane}'."),
+    };
+}

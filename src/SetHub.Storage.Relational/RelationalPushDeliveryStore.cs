@@ -1,0 +1,125 @@
+using SetHub.Core.Storage;
+
+namespace SetHub.Storage.Relational;
+
+/// <summary>
+/// <see cref="IPushDeliveryStore"/> on <c>delivery_schedule</c> (one row per push stream) and the push lane of
+/// <c>sets</c>. Claiming a stream clears its <c>due_at</c> and sets a lease; SETs queued meanwhile set <c>due_at</c>
+/// again, so the release never loses them.
+/// </summary>
+public sealed class RelationalPushDeliveryStore(RelationalDatabase database) : IPushDeliveryStore
+{
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ClaimedStream>> ClaimStreamsAsync(string owner, int max, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken = default) =>
+        database.WriteAsync<IReadOnlyList<ClaimedStream>>(
+            async (connection, transaction) => await connection.CreateCommand(transaction, $"""
+                    UPDATE delivery_schedule SET leased_until = @lease_until, lease_owner = @owner, due_at = NULL
+                    WHERE (tenant_id, stream_id) IN (
+                        SELECT tenant_id, stream_id FROM delivery_schedule
+                        WHERE (leased_until IS NULL AND due_at <= @now) OR leased_until < @now
+                        ORDER BY COALESCE(leased_until, due_at)
+                        LIMIT @max{database.ForUpdateSkipLocked})
+                    RETURNING tenant_id, stream_id, failures
+                    """)
+                .With("@lease_until", leaseUntil.ToDb())
+                .With("@owner", owner)
+                .With("@now", now.ToDb())
+                .With("@max", (long)max)
+                .QueryAsync(reader => new ClaimedStream(reader.GetString(0), reader.GetString(1), reader.GetInt32(2)), cancellationToken),
+            cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<PendingSet>> GetPushSetsAsync(string tenantId, string streamId, int max, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.CreateCommand(null, $"""
+                SELECT jti, token, attempts, queued_at, last_error FROM sets
+                WHERE tenant_id = @tenant_id AND stream_id = @stream_id AND state = {RelationalSetStore.Queued} AND lane = '{QueueWriter.Push}'
+                ORDER BY seq
+                LIMIT @max
+                """)
+            .With("@tenant_id", tenantId)
+            .With("@stream_id", streamId)
+            .With("@max", (long)max)
+            .QueryAsync(reader => new PendingSet(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetTime(3), reader.GetNullableString(4)), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task ReleaseAsync(PushBatchResult result, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var (tenantId, streamId, failures) = result.Stream;
+        return database.WriteAsync(async (connection, transaction) =>
+        {
+            if (result.Delivered.Count > 0)
+            {
+                var delivered = connection.CreateCommand(transaction, $"DELETE FROM sets WHERE tenant_id = @tenant_id AND stream_id = @stream_id AND jti {database.InList("@jtis")}")
+                    .With("@tenant_id", tenantId)
+                    .With("@stream_id", streamId);
+                database.AddList(delivered, "@jtis", result.Delivered);
+                await delivered.ExecuteAsync(cancellationToken);
+            }
+
+            foreach (var (jti, error) in result.DeadLettered)
+            {
+                await RecordAsync(jti, error, $"state = {RelationalSetStore.Dead}, last_error = @error, attempts = attempts + 1");
+            }
+
+            foreach (var (jti, error) in result.Expired)
+            {
+                await RecordAsync(jti, error, $"state = {RelationalSetStore.Dead}, last_error = @error");
+            }
+
+            if (result.Failed is { } failed)
+            {
+                await RecordAsync(failed.Jti, failed.Error, "last_error = @error, attempts = attempts + 1");
+            }
+
+            // Next due: the retry time after a failure; at once while SETs remain; otherwise whatever was queued
+            // during the lease (or nothing). Only the lease holder may reschedule.
+            var remaining = result.RetryAt is null && await RelationalSetStore.HasPushWorkAsync(connection, transaction, tenantId, streamId, cancellationToken);
+            var dueAt = result.RetryAt is not null ? "@retry_at" : remaining ? "@now" : "due_at";
+            var reschedule = connection.CreateCommand(transaction, $"""
+                    UPDATE delivery_schedule SET due_at = {dueAt}, failures = @failures, leased_until = NULL, lease_owner = NULL
+                    WHERE tenant_id = @tenant_id AND stream_id = @stream_id AND lease_owner = @owner
+                    """)
+                .With("@tenant_id", tenantId)
+                .With("@stream_id", streamId)
+                .With("@owner", result.Owner)
+                .With("@failures", result.RetryAt is null ? 0 : failures + 1);
+            if (result.RetryAt is { } retryAt)
+            {
+                reschedule.With("@retry_at", retryAt.ToDb());
+            }
+            else if (remaining)
+            {
+                reschedule.With("@now", result.Now.ToDb());
+            }
+
+            await reschedule.ExecuteAsync(cancellationToken);
+
+            Task<int> RecordAsync(string jti, string error, string assignments) =>
+                connection.CreateCommand(transaction, $"""
+                        UPDATE sets SET {assignments}
+                        WHERE tenant_id = @tenant_id AND stream_id = @stream_id AND jti = @jti AND state = {RelationalSetStore.Queued}
+                        """)
+                    .With("@tenant_id", tenantId)
+                    .With("@stream_id", streamId)
+                    .With("@jti", jti)
+                    .With("@error", error)
+                    .ExecuteAsync(cancellationToken);
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var next = await connection.CreateCommand(null, """
+                SELECT MIN(CASE WHEN leased_until IS NOT NULL THEN leased_until ELSE due_at END) FROM delivery_schedule
+                WHERE due_at IS NOT NULL OR leased_until IS NOT NULL
+                """)
+            .ScalarAsync(cancellationToken);
+        return next is null ? null : DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(next, System.Globalization.CultureInfo.InvariantCulture));
+    }
+}

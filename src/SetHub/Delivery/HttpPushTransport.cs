@@ -1,0 +1,137 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using SetHub.Core;
+using SetHub.Core.Delivery;
+
+namespace SetHub.Delivery;
+
+/// <summary>
+/// RFC 8935 §2 push over HttpClient: POST the compact SET as <c>application/secevent+jwt</c>, <c>Accept:
+/// application/json</c>, and the stream's <c>authorization_header</c> verbatim (SSF 1.0 §6.1.1), none otherwise.
+/// TLS 1.2+ with certificate validation (R30), no redirects, and a connect hook that refuses non-public addresses at
+/// every connection unless <see cref="DeliveryOptions.AllowPrivateEndpoints"/> is set.
+/// </summary>
+internal sealed class HttpPushTransport : IPushTransport, IDisposable
+{
+    private const int MaxErrorBodyBytes = 4096;
+    private static readonly MediaTypeHeaderValue SetMediaType = new(SsfConstants.MediaTypes.SecEventJwt);
+
+    private readonly HttpClient _client;
+    private readonly DeliveryOptions _options;
+
+    public HttpPushTransport(IOptions<DeliveryOptions> options)
+    {
+        _options = options.Value;
+        var handler = new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+            ConnectTimeout = TimeSpan.FromSeconds(5),
+            ConnectCallback = ConnectAsync,
+            SslOptions = { EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13 },
+        };
+        _client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+        _client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("SetHub", "1.0"));
+    }
+
+    public async Task<PushResponse> SendAsync(string endpointUrl, string? authorizationHeader, string token, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, endpointUrl)
+        {
+            Content = new StringContent(token, Encoding.ASCII),
+        };
+        request.Content.Headers.ContentType = SetMediaType;
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(SsfConstants.MediaTypes.Json));
+        if (authorizationHeader is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Authorization", authorizationHeader);
+        }
+
+        if (!_options.AllowPrivateEndpoints && request.RequestUri!.Scheme != Uri.UriSchemeHttps)
+        {
+            return PushResponse.TransportFailure("the endpoint is not https");
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.RequestTimeout);
+        try
+        {
+            using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            var status = (int)response.StatusCode;
+            if (status == 400)
+            {
+                var (error, description) = await ReadErrorAsync(response, timeout.Token);
+                return new PushResponse(status, error, description);
+            }
+
+            return new PushResponse(status, RetryAfter: RetryAfter(response));
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return PushResponse.TransportFailure($"timed out after {_options.RequestTimeout.TotalSeconds:0.#} s");
+        }
+        catch (HttpRequestException exception)
+        {
+            return PushResponse.TransportFailure(exception.InnerException?.Message ?? exception.Message);
+        }
+    }
+
+    public void Dispose() => _client.Dispose();
+
+    // RFC 8935 §2.3: {"err": …, "description": …}; anything else leaves the error code unknown.
+    private static async Task<(string? Error, string? Description)> ReadErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+            var buffer = new byte[MaxErrorBodyBytes];
+            var length = await body.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken);
+            using var document = JsonDocument.Parse(buffer.AsMemory(0, length));
+            var root = document.RootElement;
+            return (
+                root.TryGetProperty("err", out var err) && err.ValueKind == JsonValueKind.String ? err.GetString() : null,
+                root.TryGetProperty("description", out var text) && text.ValueKind == JsonValueKind.String ? text.GetString() : null);
+        }
+        catch (JsonException)
+        {
+            return (null, null);
+        }
+    }
+
+    private static TimeSpan? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } => date - DateTimeOffset.UtcNow,
+        _ => null,
+    };
+
+    // Resolves the host itself and connects only to allowed addresses, so a name that resolves to an internal address
+    // (or is re-pointed at one after the stream was created) is refused at the socket.
+    private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    {
+        var addresses = await Dns.GetHostAddressesAsync(context.DnsEndPoint.Host, cancellationToken);
+        var allowed = _options.AllowPrivateEndpoints ? addresses : addresses.Where(NetworkAddresses.IsPublic).ToArray();
+        if (allowed.Length == 0)
+        {
+            throw new HttpRequestException($"{context.DnsEndPoint.Host} resolves to no public address; push to internal addresses is not allowed.");
+        }
+
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(allowed, context.DnsEndPoint.Port, cancellationToken);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+}

@@ -1,0 +1,94 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using SetHub.Core.Storage;
+using SetHub.Core.Streams;
+using SetHub.Http;
+using SetHub.Json;
+using SetHub.Security;
+
+namespace SetHub.Endpoints;
+
+/// <summary>The operator's view of a tenant's streams: inspection, transmitter-initiated status changes, dead letters.</summary>
+internal static class AdminStreamEndpoints
+{
+    public static IEndpointRouteBuilder MapAdminStreamEndpoints(this IEndpointRouteBuilder app)
+    {
+        var streams = app.MapGroup("/admin/tenants/{tenantId}/streams").RequireAuthorization(SetHubPolicies.TenantAdmin);
+        streams.MapGet(string.Empty, ListStreams);
+        streams.MapGet("/{streamId}", GetStream);
+        streams.MapPost("/{streamId}/status", ChangeStatus);
+        streams.MapGet("/{streamId}/dead-letters", ListDeadLetters);
+        streams.MapPost("/{streamId}/dead-letters:redrive", Redrive);
+        return app;
+    }
+
+    private static async Task<Ok<IReadOnlyList<AdminStreamResponse>>> ListStreams(string tenantId, StreamAdministration administration, CancellationToken cancellationToken)
+    {
+        var all = await administration.ListAsync(tenantId, cancellationToken);
+        return TypedResults.Ok<IReadOnlyList<AdminStreamResponse>>(all.Select(stream => ToResponse(stream, queue: null)).ToArray());
+    }
+
+    private static async Task<Results<Ok<AdminStreamResponse>, JsonHttpResult<ErrorResponse>>> GetStream(
+        string tenantId, string streamId, StreamAdministration administration, CancellationToken cancellationToken)
+    {
+        var overview = await administration.GetAsync(tenantId, streamId, cancellationToken);
+        return overview.IsSuccess
+            ? TypedResults.Ok(ToResponse(overview.Value.Stream, overview.Value.Queue))
+            : ApiResults.Error(overview.Error);
+    }
+
+    // SSF 1.0 §8.1.5: a status change by the transmitter is announced to the receiver with a stream-updated SET.
+    private static async Task<Results<Ok<AdminStreamResponse>, JsonHttpResult<ErrorResponse>>> ChangeStatus(
+        string tenantId, string streamId, JsonBody body, StreamAdministration administration, CancellationToken cancellationToken)
+    {
+        if (body.Error is { } invalid)
+        {
+            return ApiResults.Error(invalid);
+        }
+
+        var changed = await administration.ChangeStatusAsync(tenantId, streamId, body.Root, cancellationToken);
+        return changed.IsSuccess ? TypedResults.Ok(ToResponse(changed.Value, queue: null)) : ApiResults.Error(changed.Error);
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<DeadLetterResponse>>, JsonHttpResult<ErrorResponse>>> ListDeadLetters(
+        string tenantId, string streamId, [FromQuery] int? limit, StreamAdministration administration, CancellationToken cancellationToken)
+    {
+        var letters = await administration.ListDeadLettersAsync(tenantId, streamId, limit, cancellationToken);
+        return letters.IsSuccess
+            ? TypedResults.Ok<IReadOnlyList<DeadLetterResponse>>(letters.Value
+                .Select(letter => new DeadLetterResponse(letter.Jti, letter.EventType, letter.CreatedAt, letter.QueuedAt, letter.Attempts, letter.LastError))
+                .ToArray())
+            : ApiResults.Error(letters.Error);
+    }
+
+    private static async Task<Results<Ok<RedriveResponse>, JsonHttpResult<ErrorResponse>>> Redrive(
+        string tenantId, string streamId, JsonBody body, StreamAdministration administration, CancellationToken cancellationToken)
+    {
+        if (body.Error is { } invalid)
+        {
+            return ApiResults.Error(invalid);
+        }
+
+        var count = await administration.RedriveAsync(tenantId, streamId, body.Root, cancellationToken);
+        return count.IsSuccess ? TypedResults.Ok(new RedriveResponse(count.Value)) : ApiResults.Error(count.Error);
+    }
+
+    private static AdminStreamResponse ToResponse(EventStream stream, QueueCounts? queue) => new(
+        stream.StreamId,
+        stream.ReceiverId,
+        stream.Audience,
+        stream.Status.ToWire(),
+        stream.StatusReason,
+        new DeliveryResponse(
+            stream.Delivery.Method,
+            stream.Delivery.EndpointUrl,
+            stream.Delivery.AuthorizationHeader is { } header ? AuthorizationHeaderRedaction.Redact(header) : null),
+        stream.EventsDelivered,
+        stream.Description,
+        stream.DefaultSubjects,
+        StreamManagementEndpoints.Seconds(stream.InactivityTimeout),
+        StreamManagementEndpoints.Seconds(stream.MinVerificationInterval),
+        stream.CreatedAt,
+        stream.UpdatedAt,
+        queue is null ? null : new QueueResponse(queue.Queued, queue.Held, queue.DeadLettered));
+}
