@@ -36,4 +36,8 @@ public sealed class DeliveryOptions
 
     /// <summary>How often an idle node looks for due work it was not told about. Default: 5 seconds.</summary>
     public TimeSpan IdleRecheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often upkeep runs: dead-lettering SETs older than <see cref="MaxDeliveryAge"/>, pausing streams
+    /// past their inactivity timeout. Default: 10 seconds.</summary>
+    public TimeSpan MaintenanceInterval { get; set; } = TimeSpan.FromSeconds(10);
 }

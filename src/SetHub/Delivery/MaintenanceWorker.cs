@@ -19,9 +19,6 @@ internal sealed partial class MaintenanceWorker(
 {
     private const int BatchSize = 1000;
 
-    /// <summary>How often upkeep runs.</summary>
-    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
@@ -50,7 +47,7 @@ internal sealed partial class MaintenanceWorker(
                 LogStoreError(logger, exception);
             }
 
-            await Task.Delay(Interval, timeProvider, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await Task.Delay(options.Value.MaintenanceInterval, timeProvider, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 

@@ -33,7 +33,7 @@ internal static class SetHubServiceCollectionExtensions
 
         services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.SectionName)
             .Validate(o => o.RetryBaseDelay > TimeSpan.Zero && o.MaxRetryDelay >= o.RetryBaseDelay, "SetHub:Delivery needs 0 < RetryBaseDelay <= MaxRetryDelay.")
-            .Validate(o => o.MaxDeliveryAge > TimeSpan.Zero && o.RequestTimeout > TimeSpan.Zero && o.IdleRecheckInterval > TimeSpan.Zero, "SetHub:Delivery durations must be positive.")
+            .Validate(o => o.MaxDeliveryAge > TimeSpan.Zero && o.RequestTimeout > TimeSpan.Zero && o.IdleRecheckInterval > TimeSpan.Zero && o.MaintenanceInterval > TimeSpan.Zero, "SetHub:Delivery durations must be positive.")
             .Validate(o => o.MaxConcurrentStreams > 0 && o.StreamBatchSize > 0, "SetHub:Delivery needs positive MaxConcurrentStreams and StreamBatchSize.")
             .Validate(o => o.LeaseDuration > o.RequestTimeout * o.StreamBatchSize, "SetHub:Delivery:LeaseDuration must exceed RequestTimeout × StreamBatchSize, or a slow batch could be delivered twice.")
             .ValidateOnStart();

@@ -41,6 +41,7 @@ public class SetHubServer : IAsyncLifetime
                 "--SetHub:Delivery:MaxRetryDelay=00:00:00.400",
                 "--SetHub:Delivery:RequestTimeout=00:00:02",
                 "--SetHub:Delivery:IdleRecheckInterval=00:00:01",
+                "--SetHub:Delivery:MaintenanceInterval=00:00:00.200",
                 "--SetHub:Streams:MinVerificationInterval=00:00:00",
                 "--SetHub:Poll:LongPollTimeout=00:00:10",
                 .. Settings,

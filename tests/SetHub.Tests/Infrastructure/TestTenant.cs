@@ -55,6 +55,27 @@ public sealed class TestTenant
         return new TestReceiver(_server, this, registered.GetProperty("receiver_id").GetString()!, registered.GetProperty("token").GetString()!, audience);
     }
 
+    /// <summary>Publishes an event with the tenant token and asserts 202; returns the answer.</summary>
+    public async Task<JsonElement> PublishAsync(string body)
+    {
+        using var response = await PostPublishAsync(body);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        return await ReadJsonAsync(response);
+    }
+
+    /// <summary>Publishes an event with the tenant token; returns the raw response.</summary>
+    public async Task<HttpResponseMessage> PostPublishAsync(string body)
+    {
+        using var client = _server.CreateClient(Token);
+        return await client.PostAsync($"/admin/tenants/{TenantId}/events", Json(body), TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>A publish body: one event about one subject.</summary>
+    public static string Event(string subjectJson, string eventType = TestReceiver.SessionRevoked, string payload = "{}", string? txn = null) =>
+        txn is null
+            ? $$"""{"events":{"{{eventType}}":{{payload}} },"sub_id":{{subjectJson}} }"""
+            : $$"""{"events":{"{{eventType}}":{{payload}} },"sub_id":{{subjectJson}},"txn":"{{txn}}"}""";
+
     public static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
     public static async Task<JsonElement> ReadJsonAsync(HttpResponseMessage response)

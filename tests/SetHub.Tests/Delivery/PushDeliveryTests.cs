@@ -1,0 +1,263 @@
+using System.Net;
+using System.Text.Json;
+using SetHub.Tests.Infrastructure;
+
+namespace SetHub.Tests.Delivery;
+
+/// <summary>RFC 8935 push delivery to a real local receiver: headers, retries per failure class, dead letters,
+/// re-drive, and independence of streams.</summary>
+public sealed class PushDeliveryTests(SetHubServer server) : IAsyncLifetime
+{
+    private const string Alice = """{"format":"email","email":"alice@example.com"}""";
+
+    private TestPushReceiver _receiver = null!;
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync() => _receiver = await TestPushReceiver.StartAsync();
+
+    public async ValueTask DisposeAsync() => await _receiver.DisposeAsync();
+
+    [Fact]
+    public async Task Push_SendsTheSetWithTheRequiredHeaders()
+    {
+        // R24, R25, R31: POST application/secevent+jwt, Accept application/json, authorization_header verbatim.
+        var (tenant, receiver, name, _) = await NewPushStreamAsync(authorization: "Bearer push-token 42");
+        await tenant.PublishAsync(TestTenant.Event(Alice, payload: """{"initiating_entity":"policy","reason_admin":{"en":"test"}}"""));
+
+        var push = await NextEventAsync(name);
+
+        Assert.Equal("application/secevent+jwt", push.ContentType);
+        Assert.Equal("application/json", push.Accept);
+        Assert.Equal("Bearer push-token 42", push.Authorization);
+        var set = await receiver.ValidateSetAsync(push.Body);
+        var (type, payload) = TestReceiver.Event(set);
+        Assert.Equal(TestReceiver.SessionRevoked, type);
+        Assert.Equal("policy", payload.GetProperty("initiating_entity").GetString());
+        Assert.Equal("alice@example.com", TestReceiver.Claim(set, "sub_id").GetProperty("email").GetString());
+    }
+
+    [Fact]
+    public async Task Push_WithoutAuthorizationHeader_SendsNone()
+    {
+        // OIDF module 21: no authorization_header configured, no Authorization header sent.
+        var (tenant, _, name, _) = await NewPushStreamAsync(authorization: null);
+        await tenant.PublishAsync(TestTenant.Event(Alice));
+
+        Assert.Null((await NextEventAsync(name)).Authorization);
+    }
+
+    [Fact]
+    public async Task Push_StatedVerification_ArrivesWithItsState()
+    {
+        // OIDF module 17: after the 204, the stated verification SET is pushed.
+        var (_, receiver, name, stream) = await NewPushStreamAsync(authorization: "Bearer x", drainVerification: false);
+
+        var first = await _receiver.NextAsync(name);
+        var (_, initial) = TestReceiver.Event(await receiver.ValidateSetAsync(first.Body));
+        Assert.False(initial.TryGetProperty("state", out _)); // SetHub's own verification after creation
+        await receiver.VerifyAsync(stream.GetProperty("stream_id").GetString()!, "state-17");
+
+        var stated = await receiver.ValidateSetAsync((await _receiver.NextAsync(name)).Body);
+        var (type, payload) = TestReceiver.Event(stated);
+        Assert.Equal(TestReceiver.Verification, type);
+        Assert.Equal("state-17", payload.GetProperty("state").GetString());
+        Assert.Equal(stream.GetProperty("stream_id").GetString(), TestReceiver.Claim(stated, "sub_id").GetProperty("id").GetString());
+    }
+
+    [Theory]
+    [InlineData(ReceiverBehavior.Unavailable)]
+    [InlineData(ReceiverBehavior.TooManyRequests)]
+    [InlineData(ReceiverBehavior.CloseConnection)]
+    [InlineData(ReceiverBehavior.Hang)]
+    [InlineData(ReceiverBehavior.RejectAccessDenied)]
+    public async Task Push_RetryableFailure_IsRetriedWithTheSameBytes(ReceiverBehavior failure)
+    {
+        var (tenant, _, name, _) = await NewPushStreamAsync(authorization: null);
+        _receiver.Script(name, failure, ReceiverBehavior.Accept);
+        await tenant.PublishAsync(TestTenant.Event(Alice));
+
+        var failed = await _receiver.NextAsync(name, TimeSpan.FromSeconds(15));
+        var retried = await _receiver.NextAsync(name, TimeSpan.FromSeconds(15));
+
+        Assert.Equal(failure, failed.Answer);
+        Assert.Equal(ReceiverBehavior.Accept, retried.Answer);
+        Assert.Equal(failed.Body, retried.Body); // signed once: same bytes, same jti
+        await _receiver.AssertNothingAsync(name, TimeSpan.FromMilliseconds(800));
+    }
+
+    [Fact]
+    public async Task Push_PermanentRejection_IsDeadLetteredAndNotRetried()
+    {
+        // R29: a 400 invalid_request cannot succeed on retry; it is recorded, not retried in a loop.
+        var (tenant, _, name, stream) = await NewPushStreamAsync(authorization: null);
+        _receiver.Script(name, ReceiverBehavior.RejectInvalidRequest);
+        await tenant.PublishAsync(TestTenant.Event(Alice));
+
+        var rejected = await _receiver.NextAsync(name);
+        await _receiver.AssertNothingAsync(name, TimeSpan.FromSeconds(1));
+
+        var letters = await DeadLettersAsync(tenant, stream);
+        var letter = Assert.Single(letters.EnumerateArray());
+        Assert.Contains("invalid_request", letter.GetProperty("last_error").GetString(), StringComparison.Ordinal);
+        Assert.Equal(1, letter.GetProperty("attempts").GetInt32());
+        Assert.Equal(ReceiverBehavior.RejectInvalidRequest, rejected.Answer);
+    }
+
+    [Fact]
+    public async Task Push_DeadLetters_CanBeRedriven()
+    {
+        var (tenant, _, name, stream) = await NewPushStreamAsync(authorization: null);
+        _receiver.Script(name, ReceiverBehavior.RejectInvalidRequest);
+        await tenant.PublishAsync(TestTenant.Event(Alice));
+        var rejected = await _receiver.NextAsync(name);
+        await WaitForDeadLettersAsync(tenant, stream, 1);
+        _receiver.Script(name, ReceiverBehavior.Accept);
+
+        using var admin = server.CreateClient(tenant.Token);
+        using var redrive = await admin.PostAsync($"/admin/tenants/{tenant.TenantId}/streams/{Id(stream)}/dead-letters:redrive", TestTenant.Json("{}"), Cancel);
+
+        Assert.Equal(HttpStatusCode.OK, redrive.StatusCode);
+        Assert.Equal(1, (await TestTenant.ReadJsonAsync(redrive)).GetProperty("redriven").GetInt32());
+        Assert.Equal(rejected.Body, (await _receiver.NextAsync(name)).Body);
+        Assert.Equal(0, (await DeadLettersAsync(tenant, stream)).GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Push_ADeadReceiver_DoesNotDelayAnotherStream()
+    {
+        // No head-of-line blocking: while the dead stream's request hangs, the healthy stream is served.
+        var tenant = await TestTenant.CreateAsync(server, """{"default_subjects":"ALL"}""");
+        using var dead = await tenant.AddReceiverAsync();
+        using var healthy = await tenant.AddReceiverAsync();
+        var deadName = NewName();
+        var healthyName = NewName();
+        await CreatePushStreamAsync(dead, _receiver.Url(deadName, ReceiverBehavior.Hang), null);
+        await CreatePushStreamAsync(healthy, _receiver.Url(healthyName), null);
+        await _receiver.NextAsync(healthyName); // its creation verification
+        var hanging = await _receiver.NextAsync(deadName); // the dead stream is now stuck on its verification
+
+        await tenant.PublishAsync(TestTenant.Event(Alice));
+        var delivered = await _receiver.NextAsync(healthyName);
+
+        // The hung request has not even timed out (RequestTimeout is 2 s) when the healthy stream gets its SET.
+        Assert.True(delivered.At - hanging.At < TimeSpan.FromSeconds(2), $"healthy delivery came {delivered.At - hanging.At} after the hang started");
+    }
+
+    [Fact]
+    public async Task Push_ManySets_ArriveInOrder()
+    {
+        var (tenant, receiver, name, _) = await NewPushStreamAsync(authorization: null);
+        for (var i = 0; i < 20; i++)
+        {
+            await tenant.PublishAsync(TestTenant.Event(Alice, txn: $"txn-{i:D2}"));
+        }
+
+        var transactions = new List<string>();
+        for (var i = 0; i < 20; i++)
+        {
+            transactions.Add(TestReceiver.Claim(await receiver.ValidateSetAsync((await NextEventAsync(name)).Body), "txn").GetString()!);
+        }
+
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => $"txn-{i:D2}"), transactions);
+    }
+
+    [Fact]
+    public async Task Push_PausedStream_HoldsEventsUntilEnabled()
+    {
+        var (tenant, receiver, name, stream) = await NewPushStreamAsync(authorization: null);
+        await SetStatusAsync(receiver, stream, "paused");
+        await tenant.PublishAsync(TestTenant.Event(Alice, txn: "held"));
+        await _receiver.AssertNothingAsync(name, TimeSpan.FromMilliseconds(700));
+
+        await SetStatusAsync(receiver, stream, "enabled");
+
+        Assert.Equal("held", TestReceiver.Claim(await receiver.ValidateSetAsync((await NextEventAsync(name)).Body), "txn").GetString());
+    }
+
+    [Fact]
+    public async Task Push_EndpointOnLoopback_IsRefusedWhenPrivateEndpointsAreNotAllowed()
+    {
+        await using var strict = new StrictServer();
+        await strict.InitializeAsync();
+        var tenant = await TestTenant.CreateAsync(strict);
+        using var receiver = await tenant.AddReceiverAsync();
+
+        foreach (var url in new[] { _receiver.Url("strict"), "https://127.0.0.1/events", "https://10.1.2.3/events", "https://[::1]/events", "https://169.254.169.254/latest" })
+        {
+            using var response = await receiver.SendAsync(HttpMethod.Post, tenant.Endpoint("configuration_endpoint"),
+                $$"""{"delivery":{"method":"urn:ietf:rfc:8935","endpoint_url":"{{url}}"} }""");
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, url);
+        }
+    }
+
+    private sealed class StrictServer : SetHubServer
+    {
+        protected override IEnumerable<string> Settings => ["--SetHub:Delivery:AllowPrivateEndpoints=false"];
+    }
+
+    private sealed record PushStream(TestTenant Tenant, TestReceiver Receiver, string Name, JsonElement Stream);
+
+    private async Task<PushStream> NewPushStreamAsync(string? authorization, bool drainVerification = true)
+    {
+        var tenant = await TestTenant.CreateAsync(server, """{"default_subjects":"ALL"}""");
+        var receiver = await tenant.AddReceiverAsync();
+        var name = NewName();
+        var stream = await CreatePushStreamAsync(receiver, _receiver.Url(name), authorization);
+        if (drainVerification)
+        {
+            var verification = await _receiver.NextAsync(name);
+            Assert.Equal(TestReceiver.Verification, TestReceiver.Event(await receiver.ValidateSetAsync(verification.Body)).Type);
+        }
+
+        return new PushStream(tenant, receiver, name, stream);
+    }
+
+    private static Task<JsonElement> CreatePushStreamAsync(TestReceiver receiver, string url, string? authorization) =>
+        receiver.CreateStreamAsync(authorization is null
+            ? $$"""{"events_requested":["{{TestReceiver.SessionRevoked}}"],"delivery":{"method":"urn:ietf:rfc:8935","endpoint_url":"{{url}}"} }"""
+            : $$"""{"events_requested":["{{TestReceiver.SessionRevoked}}"],"delivery":{"method":"urn:ietf:rfc:8935","endpoint_url":"{{url}}","authorization_header":"{{authorization}}"} }""");
+
+    // The next push that is not one of SetHub's own control SETs.
+    private async Task<ReceivedPush> NextEventAsync(string name)
+    {
+        while (true)
+        {
+            var push = await _receiver.NextAsync(name);
+            if (!push.Body.Contains('.', StringComparison.Ordinal) || !IsControl(push.Body))
+            {
+                return push;
+            }
+        }
+    }
+
+    private static bool IsControl(string set)
+    {
+        var payload = System.Text.Encoding.UTF8.GetString(Microsoft.IdentityModel.Tokens.Base64UrlEncoder.DecodeBytes(set.Split('.')[1]));
+        return payload.Contains("/ssf/event-type/", StringComparison.Ordinal);
+    }
+
+    private async Task<JsonElement> DeadLettersAsync(TestTenant tenant, JsonElement stream)
+    {
+        using var admin = server.CreateClient(tenant.Token);
+        return await admin.GetFromJsonElementAsync($"/admin/tenants/{tenant.TenantId}/streams/{Id(stream)}/dead-letters");
+    }
+
+    private async Task WaitForDeadLettersAsync(TestTenant tenant, JsonElement stream, int count)
+    {
+        for (var i = 0; i < 50 && (await DeadLettersAsync(tenant, stream)).GetArrayLength() < count; i++)
+        {
+            await Task.Delay(100, Cancel);
+        }
+    }
+
+    private static async Task SetStatusAsync(TestReceiver receiver, JsonElement stream, string status)
+    {
+        using var response = await receiver.SendAsync(HttpMethod.Post, receiver.Tenant.Endpoint("status_endpoint"), $$"""{"stream_id":"{{Id(stream)}}","status":"{{status}}"}""");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    private static string Id(JsonElement stream) => stream.GetProperty("stream_id").GetString()!;
+
+    private static string NewName() => Guid.NewGuid().ToString("N")[..10];
+}
