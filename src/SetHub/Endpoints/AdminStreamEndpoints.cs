@@ -79,10 +79,7 @@ internal static class AdminStreamEndpoints
         stream.Audience,
         stream.Status.ToWire(),
         stream.StatusReason,
-        new DeliveryResponse(
-            stream.Delivery.Method,
-            stream.Delivery.EndpointUrl,
-            stream.Delivery.AuthorizationHeader is { } header ? AuthorizationHeaderRedaction.Redact(header) : null),
+        DeliveryResponse.From(stream.Delivery),
         stream.EventsDelivered,
         stream.Description,
         stream.DefaultSubjects,

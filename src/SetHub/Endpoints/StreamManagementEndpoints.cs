@@ -152,10 +152,7 @@ internal static class StreamManagementEndpoints
             EventsSupported: context.EventsSupported,
             EventsRequested: stream.EventsRequested,
             EventsDelivered: stream.EventsDelivered,
-            Delivery: new DeliveryResponse(
-                stream.Delivery.Method,
-                stream.Delivery.EndpointUrl,
-                stream.Delivery.AuthorizationHeader is { } header ? AuthorizationHeaderRedaction.Redact(header) : null),
+            Delivery: DeliveryResponse.From(stream.Delivery),
             Description: stream.Description,
             MinVerificationInterval: Seconds(stream.MinVerificationInterval),
             InactivityTimeout: Seconds(stream.InactivityTimeout));

@@ -74,7 +74,14 @@ internal sealed record KeyRotationResponse(IReadOnlyList<SigningKeyResponse> Key
 internal sealed record HealthResponse(string Status);
 
 /// <summary>The <c>delivery</c> object of a stream configuration (SSF 1.0 §8.1.1).</summary>
-internal sealed record DeliveryResponse(string Method, string EndpointUrl, string? AuthorizationHeader);
+internal sealed record DeliveryResponse(string Method, string EndpointUrl, string? AuthorizationHeader)
+{
+    /// <summary>The delivery settings as shown to anyone: the push secret redacted.</summary>
+    public static DeliveryResponse From(Core.Streams.DeliverySettings delivery) => new(
+        delivery.Method,
+        delivery.EndpointUrl,
+        delivery.AuthorizationHeader is { } header ? Core.Streams.AuthorizationHeaderRedaction.Redact(header) : null);
+}
 
 /// <summary>A stream configuration (SSF 1.0 §8.1.1).</summary>
 internal sealed record StreamConfigurationResponse(
