@@ -5,7 +5,65 @@ set -uo pipefail
 
 cd "$(dirname "$0")"
 results="$(mktemp -d)"
-trap 'rm -rf "$results"' EXIT
+pg_data=""
+pg_ctl=""
+
+cleanup() {
+  if [ -n "$pg_data" ]; then
+    as_postgres "$pg_ctl" -D "$pg_data" -m immediate stop >/dev/null 2>&1 || true
+    rm -rf "$pg_data"
+  fi
+  rm -rf "$results"
+}
+trap cleanup EXIT
+
+# PostgreSQL refuses to run as root: its commands run as the postgres user when we are root.
+as_postgres() {
+  if [ "$(id -u)" -eq 0 ]; then
+    runuser -u postgres -- "$@"
+  else
+    "$@"
+  fi
+}
+
+# A throwaway PostgreSQL 15 cluster on a free loopback port, for the PostgreSQL store and cluster tests.
+start_postgres() {
+  local bin
+  bin="$(ls -d /usr/lib/postgresql/15/bin 2>/dev/null || true)"
+  if [ -z "$bin" ] && [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+    echo "== installing PostgreSQL 15"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql-15 >/dev/null 2>&1 \
+      || { apt-get update -q >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql-15 >/dev/null 2>&1; }
+    bin="$(ls -d /usr/lib/postgresql/15/bin 2>/dev/null || true)"
+  fi
+  if [ -z "$bin" ]; then
+    echo "PostgreSQL 15 is not installed and could not be installed."
+    return 1
+  fi
+  pg_ctl="$bin/pg_ctl"
+
+  local port
+  for port in $(shuf -i 20000-60000 -n 50); do
+    (echo >"/dev/tcp/127.0.0.1/$port") >/dev/null 2>&1 || break
+  done
+
+  pg_data="$(mktemp -d /tmp/sethub-pg.XXXXXX)"
+  [ "$(id -u)" -eq 0 ] && chown postgres "$pg_data"
+  as_postgres "$bin/initdb" -D "$pg_data" -U postgres --auth=trust --no-sync >/dev/null || return 1
+  # Throwaway data: no fsync. Enough connections for three nodes and the tests' pools.
+  as_postgres "$pg_ctl" -D "$pg_data" -l "$pg_data/server.log" -w -t 60 \
+    -o "-p $port -k $pg_data -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400" \
+    start >/dev/null || { cat "$pg_data/server.log"; return 1; }
+  as_postgres "$bin/createdb" -h 127.0.0.1 -p "$port" -U postgres sethub_tests || return 1
+
+  export SETHUB_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Database=sethub_tests"
+  if [ "$(id -u)" -eq 0 ]; then
+    export SETHUB_TEST_POSTGRES_RESTART="runuser -u postgres -- $pg_ctl -D $pg_data -w -t 60 -m fast restart"
+  else
+    export SETHUB_TEST_POSTGRES_RESTART="$pg_ctl -D $pg_data -w -t 60 -m fast restart"
+  fi
+  echo "== PostgreSQL 15 on 127.0.0.1:$port"
+}
 
 configuration="${CONFIGURATION:-Release}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -19,6 +77,10 @@ if ! dotnet build SetHub.sln --configuration "$configuration" --nologo; then
   echo "The build failed."
   summary 0 1 0
   exit 1
+fi
+
+if ! start_postgres; then
+  echo "PostgreSQL did not start: its tests will fail."
 fi
 
 echo "== test"

@@ -28,8 +28,32 @@ internal static class QueueWriter
             return accepted;
         }
 
-        // One prepared statement re-bound per row. The stream is read in the same statement, so the lane and the
-        // disabled check see the stream exactly as it is when the SET is queued.
+        var pushStreams = new HashSet<(string TenantId, string StreamId)>();
+        foreach (var queued in await database.InsertSetsAsync(connection, transaction, sets, cancellationToken))
+        {
+            accepted.Add(queued);
+            if (queued.Lane == SetLane.Push)
+            {
+                pushStreams.Add((queued.Set.TenantId, queued.Set.StreamId));
+            }
+        }
+
+        foreach (var (tenantId, streamId) in pushStreams)
+        {
+            await MarkDueAsync(database, connection, transaction, tenantId, streamId, sets[0].CreatedAt, cancellationToken);
+        }
+
+        return accepted;
+    }
+
+    /// <summary>
+    /// Inserts SETs one prepared statement at a time (the portable way). The stream is read in the same statement,
+    /// so the lane and the disabled check see the stream exactly as it is when the SET is queued.
+    /// </summary>
+    public static async Task<IReadOnlyList<EnqueuedSet>> InsertRowByRowAsync(
+        DbConnection connection, DbTransaction transaction, IReadOnlyList<QueuedSet> sets, CancellationToken cancellationToken)
+    {
+        var accepted = new List<EnqueuedSet>(sets.Count);
         await using var insert = connection.CreateCommand(transaction, $"""
             INSERT INTO sets (tenant_id, stream_id, jti, token, event_type, is_control, created_at, due_at, attempts, state, lane, queued_at)
             SELECT @tenant_id, @stream_id, @jti, @token, @event_type, @is_control, @created_at, @created_at, 0, 0, {LaneOf("@is_control")}, @created_at
@@ -39,7 +63,6 @@ internal static class QueueWriter
             """)
             .With("@tenant_id", null).With("@stream_id", null).With("@jti", null).With("@token", null)
             .With("@event_type", null).With("@is_control", false).With("@created_at", null);
-        var pushStreams = new HashSet<(string TenantId, string StreamId)>();
         foreach (var set in sets)
         {
             insert.Parameters["@tenant_id"].Value = set.TenantId;
@@ -49,22 +72,10 @@ internal static class QueueWriter
             insert.Parameters["@event_type"].Value = set.EventType;
             insert.Parameters["@is_control"].Value = set.IsControl;
             insert.Parameters["@created_at"].Value = set.CreatedAt.ToDb();
-            if (await insert.ExecuteScalarAsync(cancellationToken) is not string lane)
+            if (await insert.ExecuteScalarAsync(cancellationToken) is string lane)
             {
-                continue; // the stream is gone, or disabled
+                accepted.Add(new EnqueuedSet(set, ParseLane(lane))); // otherwise the stream is gone, or disabled
             }
-
-            var parsed = ParseLane(lane);
-            accepted.Add(new EnqueuedSet(set, parsed));
-            if (parsed == SetLane.Push)
-            {
-                pushStreams.Add((set.TenantId, set.StreamId));
-            }
-        }
-
-        foreach (var (tenantId, streamId) in pushStreams)
-        {
-            await MarkDueAsync(database, connection, transaction, tenantId, streamId, sets[0].CreatedAt, cancellationToken);
         }
 
         return accepted;

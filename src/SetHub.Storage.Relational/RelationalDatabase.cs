@@ -1,4 +1,5 @@
 using System.Data.Common;
+using SetHub.Core.Storage;
 
 namespace SetHub.Storage.Relational;
 
@@ -27,6 +28,12 @@ public abstract class RelationalDatabase
     /// <summary>Row-lock clause for claiming rows that other nodes must skip (<c>FOR UPDATE SKIP LOCKED</c>), or
     /// empty where writers are serialized anyway.</summary>
     public virtual string ForUpdateSkipLocked => string.Empty;
+
+    /// <summary>Inserts SETs into the queue in the caller's transaction, each in the lane its stream gives it, skipping
+    /// SETs whose stream is gone or disabled (non-control SETs). Providers may override with a bulk form.</summary>
+    public virtual Task<IReadOnlyList<EnqueuedSet>> InsertSetsAsync(
+        DbConnection connection, DbTransaction transaction, IReadOnlyList<QueuedSet> sets, CancellationToken cancellationToken) =>
+        QueueWriter.InsertRowByRowAsync(connection, transaction, sets, cancellationToken);
 
     /// <summary>Makes concurrent migration runs wait for each other (inside the migration transaction).</summary>
     public virtual Task LockForMigrationAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>

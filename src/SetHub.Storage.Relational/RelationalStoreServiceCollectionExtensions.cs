@@ -10,10 +10,13 @@ public static class RelationalStoreServiceCollectionExtensions
     public static IServiceCollection AddRelationalStores(this IServiceCollection services)
     {
         services.AddSingleton<ISettingsStore, RelationalSettingsStore>();
-        services.AddSingleton<ITenantStore, RelationalTenantStore>();
-        services.AddSingleton<IReceiverStore, RelationalReceiverStore>();
+        services.AddSingleton<RelationalTenantStore>();
+        services.AddSingleton<ITenantStore>(sp => sp.GetRequiredService<RelationalTenantStore>());
+        services.AddSingleton<RelationalReceiverStore>();
+        services.AddSingleton<IReceiverStore>(sp => sp.GetRequiredService<RelationalReceiverStore>());
         services.AddSingleton<ISigningKeyStore, RelationalSigningKeyStore>();
-        services.AddSingleton<IStreamStore, RelationalStreamStore>();
+        services.AddSingleton<RelationalStreamStore>();
+        services.AddSingleton<IStreamStore>(sp => sp.GetRequiredService<RelationalStreamStore>());
         services.AddSingleton<ISetStore, RelationalSetStore>();
         services.AddSingleton<IPushDeliveryStore, RelationalPushDeliveryStore>();
         services.AddSingleton<ISubjectOptOutStore, RelationalSubjectOptOutStore>();

@@ -41,6 +41,27 @@ public sealed class InProcessDeliverySignals : IDeliverySignals
         push?.TrySetResult();
     }
 
+    /// <summary>Wakes every waiter: used when announcements may have been missed (a lost cross-node listener).</summary>
+    public void AnnounceAll()
+    {
+        List<Waiters> streams;
+        TaskCompletionSource push;
+        lock (_gate)
+        {
+            streams = [.. _streams.Values];
+            _streams.Clear();
+            push = _push;
+            _push = NewSource();
+        }
+
+        foreach (var waiters in streams)
+        {
+            waiters.Source.TrySetResult();
+        }
+
+        push.TrySetResult();
+    }
+
     /// <inheritdoc />
     public async Task<bool> WaitForStreamAsync(string tenantId, string streamId, TimeSpan timeout, CancellationToken cancellationToken)
     {

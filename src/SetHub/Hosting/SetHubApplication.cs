@@ -23,7 +23,7 @@ internal static class SetHubApplication
             app.UsePathBase(basePath);
         }
 
-        app.UseExceptionHandler(errors => errors.Run(context => WriteErrorAsync(context, "server_error", "An unexpected error occurred.")));
+        app.UseExceptionHandler(errors => errors.Run(WriteExceptionAsync));
         app.UseStatusCodePages(context => WriteErrorAsync(
             context.HttpContext,
             context.HttpContext.Response.StatusCode == StatusCodes.Status405MethodNotAllowed ? "method_not_allowed" : "not_found",
@@ -45,6 +45,20 @@ internal static class SetHubApplication
     /// <summary>Migrates the store and loads the keys; call before the server starts listening.</summary>
     public static Task InitializeAsync(WebApplication app, CancellationToken cancellationToken = default) =>
         SetHubStartup.InitializeAsync(app.Services, cancellationToken);
+
+    // The store being unreachable (a database restart, a failover) is a 503 the client may retry, not a bug.
+    private static Task WriteExceptionAsync(HttpContext context)
+    {
+        var exception = context.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerFeature>()?.Error;
+        if (exception is System.Data.Common.DbException or TimeoutException || exception?.InnerException is System.Data.Common.DbException)
+        {
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            context.Response.Headers.RetryAfter = "1";
+            return WriteErrorAsync(context, "store_unavailable", "The store is unavailable; retry shortly. Nothing was lost: a request that failed changed nothing it did not commit.");
+        }
+
+        return WriteErrorAsync(context, "server_error", "An unexpected error occurred.");
+    }
 
     private static Task WriteErrorAsync(HttpContext context, string code, string description) =>
         context.Response.WriteAsJsonAsync(new ErrorResponse(code, description), SetHubJsonContext.Default.ErrorResponse);

@@ -12,6 +12,10 @@ using SetHub.Core.Tenants;
 using SetHub.Delivery;
 using SetHub.Json;
 using SetHub.Security;
+using SetHub.Core.Caching;
+using SetHub.Core.Storage;
+using SetHub.Storage.Postgres;
+using SetHub.Storage.Relational;
 using SetHub.Storage.Sqlite;
 
 namespace SetHub.Hosting;
@@ -52,11 +56,11 @@ internal static class SetHubServiceCollectionExtensions
         services.AddSingleton<ITransmitterUrls>(sp => sp.GetRequiredService<TransmitterUrls>());
 
         services.AddStore(configuration);
+        services.AddCaches();
 
         services.AddSingleton<SigningKeyService>();
         services.AddSingleton<TenantService>();
         services.AddSingleton<ReceiverService>();
-        services.AddSingleton<IDeliverySignals, InProcessDeliverySignals>();
         services.AddSingleton<IPushEndpointPolicy, PushEndpointPolicy>();
         services.AddSingleton<IPushTransport, HttpPushTransport>();
         services.AddSingleton<SetIssuer>();
@@ -92,16 +96,47 @@ internal static class SetHubServiceCollectionExtensions
     {
         var storage = configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
         var connectionString = configuration.GetConnectionString(StorageOptions.ConnectionStringName);
+        services.AddSingleton<InProcessDeliverySignals>();
         switch (storage.Provider)
         {
             case StorageProvider.Sqlite:
                 services.AddSqliteStore(connectionString ?? StorageOptions.DefaultSqliteConnectionString);
+                services.AddSingleton<IDeliverySignals>(sp => sp.GetRequiredService<InProcessDeliverySignals>());
+                services.AddSingleton<ICacheInvalidation, InProcessCacheInvalidation>();
                 break;
+
+            case StorageProvider.Postgres:
+                if (string.IsNullOrEmpty(connectionString) || connectionString == StorageOptions.DefaultSqliteConnectionString)
+                {
+                    throw new OptionsValidationException(
+                        StorageOptions.ConnectionStringName,
+                        typeof(StorageOptions),
+                        ["SetHub:Storage:Provider is Postgres: set ConnectionStrings:SetHub to an Npgsql connection string (Host=…;Database=…;Username=…)."]);
+                }
+
+                services.AddPostgresStore(connectionString);
+                services.AddSingleton<PostgresNotificationHub>();
+                services.AddHostedService(sp => sp.GetRequiredService<PostgresNotificationHub>());
+                services.AddSingleton<IDeliverySignals, PostgresDeliverySignals>();
+                services.AddSingleton<ICacheInvalidation, PostgresCacheInvalidation>();
+                break;
+
             default:
                 throw new OptionsValidationException(
                     StorageOptions.SectionName,
                     typeof(StorageOptions),
-                    [$"SetHub:Storage:Provider '{storage.Provider}' is not available in this build; use 'Sqlite'."]);
+                    [$"SetHub:Storage:Provider must be 'Sqlite' or 'Postgres', not '{storage.Provider}'."]);
         }
+    }
+
+    // Read-through caches in front of the hottest lookups, kept correct across nodes by ICacheInvalidation.
+    private static void AddCaches(this IServiceCollection services)
+    {
+        services.AddSingleton<ITenantStore>(sp => new CachingTenantStore(
+            sp.GetRequiredService<RelationalTenantStore>(), sp.GetRequiredService<ICacheInvalidation>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IReceiverStore>(sp => new CachingReceiverStore(
+            sp.GetRequiredService<RelationalReceiverStore>(), sp.GetRequiredService<ICacheInvalidation>()));
+        services.AddSingleton<IStreamStore>(sp => new CachingStreamStore(
+            sp.GetRequiredService<RelationalStreamStore>(), sp.GetRequiredService<ICacheInvalidation>(), sp.GetRequiredService<TimeProvider>()));
     }
 }

@@ -1,0 +1,19 @@
+using Microsoft.Extensions.DependencyInjection;
+using SetHub.Core.Storage;
+using SetHub.Storage.Relational;
+
+namespace SetHub.Storage.Postgres;
+
+/// <summary>Registers the PostgreSQL store.</summary>
+public static class PostgresStoreServiceCollectionExtensions
+{
+    /// <summary>Registers every store on the PostgreSQL database named by <paramref name="connectionString"/>.</summary>
+    public static IServiceCollection AddPostgresStore(this IServiceCollection services, string connectionString)
+    {
+        var database = new PostgresDatabase(connectionString);
+        services.AddSingleton(database);
+        services.AddSingleton<RelationalDatabase>(database);
+        services.AddSingleton<IStoreInitializer>(database);
+        return services.AddRelationalStores();
+    }
+}
