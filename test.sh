@@ -57,6 +57,7 @@ start_postgres() {
   as_postgres "$bin/createdb" -h 127.0.0.1 -p "$port" -U postgres sethub_tests || return 1
 
   export SETHUB_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Database=sethub_tests"
+  export SETHUB_TEST_POSTGRES_BIN="$bin"
   if [ "$(id -u)" -eq 0 ]; then
     export SETHUB_TEST_POSTGRES_RESTART="runuser -u postgres -- $pg_ctl -D $pg_data -w -t 60 -m fast restart"
   else

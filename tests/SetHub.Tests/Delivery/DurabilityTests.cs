@@ -53,15 +53,15 @@ public sealed class DurabilityTests : IAsyncLifetime
         var port = first.Port;
         using (var admin = Client(first, AdminToken))
         {
-            var tenant = await SendAsync(admin, HttpMethod.Put, "/admin/tenants/acme", """{"default_subjects":"ALL"}""", HttpStatusCode.Created);
-            var receiver = await SendAsync(admin, HttpMethod.Post, "/admin/tenants/acme/receivers", """{"audience":"https://rp.example.com"}""", HttpStatusCode.Created);
+            var tenant = await HttpJson.SendAsync(admin, HttpMethod.Put, "/admin/tenants/acme", """{"default_subjects":"ALL"}""", HttpStatusCode.Created);
+            var receiver = await HttpJson.SendAsync(admin, HttpMethod.Post, "/admin/tenants/acme/receivers", """{"audience":"https://rp.example.com"}""", HttpStatusCode.Created);
             using var rp = Client(first, receiver.GetProperty("token").GetString()!);
-            await SendAsync(rp, HttpMethod.Post, "/tenants/acme/ssf/streams",
+            await HttpJson.SendAsync(rp, HttpMethod.Post, "/tenants/acme/ssf/streams",
                 $$"""{"events_requested":["https://schemas.openid.net/secevent/caep/event-type/session-revoked"],"delivery":{"method":"urn:ietf:rfc:8935","endpoint_url":"{{endpoint}}"} }""",
                 HttpStatusCode.Created);
             for (var i = 0; i < Events; i++)
             {
-                var published = await SendAsync(admin, HttpMethod.Post, "/admin/tenants/acme/events",
+                var published = await HttpJson.SendAsync(admin, HttpMethod.Post, "/admin/tenants/acme/events",
                     $$$"""{"events":{"https://schemas.openid.net/secevent/caep/event-type/session-revoked":{}},"sub_id":{"format":"opaque","id":"user-{{{i}}}"},"txn":"txn-{{{i}}}"}""",
                     HttpStatusCode.Accepted);
                 Assert.Equal(1, published.GetProperty("streams").GetInt32());
@@ -100,12 +100,5 @@ public sealed class DurabilityTests : IAsyncLifetime
         var client = new HttpClient { BaseAddress = node.BaseAddress };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
-    }
-
-    private static async Task<JsonElement> SendAsync(HttpClient client, HttpMethod method, string path, string body, HttpStatusCode expected)
-    {
-        using var response = await client.SendAsync(new HttpRequestMessage(method, path) { Content = TestTenant.Json(body) }, Cancel);
-        Assert.Equal(expected, response.StatusCode);
-        return await TestTenant.ReadJsonAsync(response);
     }
 }

@@ -1,0 +1,85 @@
+using System.Net.Http.Headers;
+using SetHub.Tests.Infrastructure;
+
+namespace SetHub.Tests.Cluster;
+
+/// <summary>Several SetHub processes sharing one PostgreSQL database, each on its own loopback port.</summary>
+public sealed class SetHubCluster : IAsyncDisposable
+{
+    public const string AdminToken = "sh_adm_cluster-test-operator-token-0001";
+
+    private readonly List<SetHubProcess> _nodes;
+    private readonly string _folder;
+    private readonly string[] _settings;
+
+    private SetHubCluster(List<SetHubProcess> nodes, string folder, string[] settings)
+    {
+        _nodes = nodes;
+        _folder = folder;
+        _settings = settings;
+    }
+
+    public IReadOnlyList<SetHubProcess> Nodes => _nodes;
+
+    /// <summary>Starts <paramref name="count"/> nodes at once (they race to migrate the schema).</summary>
+    public static async Task<SetHubCluster> StartAsync(string connectionString, int count, params string[] extraSettings)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "sethub-cluster", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        string[] settings =
+        [
+            "--SetHub:Storage:Provider=Postgres",
+            $"--ConnectionStrings:SetHub={connectionString}",
+            $"--SetHub:AdminToken={AdminToken}",
+            "--SetHub:Delivery:AllowPrivateEndpoints=true",
+            "--SetHub:Delivery:RetryBaseDelay=00:00:00.100",
+            "--SetHub:Delivery:MaxRetryDelay=00:00:00.500",
+            "--SetHub:Delivery:RequestTimeout=00:00:00.500",
+            "--SetHub:Delivery:LeaseDuration=00:00:15",
+            "--SetHub:Delivery:IdleRecheckInterval=00:00:02",
+            "--SetHub:Delivery:MaintenanceInterval=00:00:01",
+            "--SetHub:Streams:MinVerificationInterval=00:00:00",
+            "--SetHub:Poll:LongPollTimeout=00:00:20",
+            "--Logging:LogLevel:Default=Warning",
+            .. extraSettings,
+        ];
+        var nodes = await Task.WhenAll(Enumerable.Range(0, count).Select(_ => SetHubProcess.StartAsync(folder, settings)));
+        return new SetHubCluster([.. nodes], folder, settings);
+    }
+
+    /// <summary>Restarts node <paramref name="index"/> on its port (after a kill).</summary>
+    public async Task RestartAsync(int index)
+    {
+        var port = _nodes[index].Port;
+        await _nodes[index].DisposeAsync();
+        _nodes[index] = await SetHubProcess.StartAsync(_folder, _settings, port);
+    }
+
+    public HttpClient Client(int node, string? token = AdminToken)
+    {
+        var client = new HttpClient { BaseAddress = _nodes[node].BaseAddress };
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return client;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var node in _nodes)
+        {
+            await node.DisposeAsync();
+        }
+
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A temp folder left behind is harmless.
+        }
+    }
+}
