@@ -25,6 +25,13 @@ internal static partial class SetHubStartup
         await services.GetRequiredService<IStoreInitializer>().InitializeAsync(cancellationToken);
 
         services.GetRequiredService<MasterKeyProtector>().Initialize(await LoadMasterKeyAsync(options, settings, logger, cancellationToken));
+        if (options.PublicBaseUrl is null &&
+            services.GetRequiredService<IConfiguration>().GetSection(StorageOptions.SectionName).Get<StorageOptions>()?.Provider == StorageProvider.Postgres)
+        {
+            // Every node must hand out the same issuer and endpoint URLs: the load balancer's, not its own.
+            LogClusterWithoutPublicBaseUrl(logger);
+        }
+
         services.GetRequiredService<OperatorCredential>().Initialize(await LoadOperatorTokenHashAsync(options, settings, logger, cancellationToken));
     }
 
@@ -62,6 +69,9 @@ internal static partial class SetHubStartup
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "No SetHub:MasterKey is configured: private keys and push secrets are encrypted with a key kept in the store itself. Set SetHub__MasterKey in production.")]
     private static partial void LogMasterKeyInStore(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "SetHub:PublicBaseUrl is not set: this node builds issuer and endpoint URLs from its own address. In a cluster, set SetHub__PublicBaseUrl to the load balancer's URL on every node.")]
+    private static partial void LogClusterWithoutPublicBaseUrl(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Generated the operator token (shown only this once; set SetHub__AdminToken to choose your own): {AdminToken}")]
     private static partial void LogGeneratedAdminToken(ILogger logger, string adminToken);
