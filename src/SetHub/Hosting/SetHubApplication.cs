@@ -24,10 +24,7 @@ internal static class SetHubApplication
         }
 
         app.UseExceptionHandler(errors => errors.Run(WriteExceptionAsync));
-        app.UseStatusCodePages(context => WriteErrorAsync(
-            context.HttpContext,
-            context.HttpContext.Response.StatusCode == StatusCodes.Status405MethodNotAllowed ? "method_not_allowed" : "not_found",
-            context.HttpContext.Response.StatusCode == StatusCodes.Status405MethodNotAllowed ? "This endpoint does not accept this HTTP method." : "No such endpoint."));
+        app.UseStatusCodePages(context => WriteStatusAsync(context.HttpContext));
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -58,6 +55,22 @@ internal static class SetHubApplication
         }
 
         return WriteErrorAsync(context, "server_error", "An unexpected error occurred.");
+    }
+
+    // Errors the framework answers without a body (no route, wrong method, a query value that does not bind) still get
+    // SetHub's JSON error body.
+    private static Task WriteStatusAsync(HttpContext context)
+    {
+        var (code, description) = context.Response.StatusCode switch
+        {
+            StatusCodes.Status400BadRequest => ("invalid_request", "The request is malformed: check its parameters."),
+            StatusCodes.Status404NotFound => ("not_found", "No such endpoint."),
+            StatusCodes.Status405MethodNotAllowed => ("method_not_allowed", "This endpoint does not accept this HTTP method."),
+            StatusCodes.Status413PayloadTooLarge => ("invalid_request", "The request body is too large."),
+            StatusCodes.Status415UnsupportedMediaType => ("invalid_request", "Unsupported media type."),
+            var status => ($"http_{status}", "The request could not be served."),
+        };
+        return WriteErrorAsync(context, code, description);
     }
 
     private static Task WriteErrorAsync(HttpContext context, string code, string description) =>

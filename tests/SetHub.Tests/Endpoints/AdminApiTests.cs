@@ -223,6 +223,18 @@ public sealed class AdminApiTests(SetHubServer server)
     }
 
     [Fact]
+    public async Task UnbindableQueryParameter_Returns400WithJson()
+    {
+        var tenant = await TestTenant.CreateAsync(server);
+        using var admin = server.CreateClient(tenant.Token);
+
+        using var response = await admin.GetAsync($"/admin/tenants/{tenant.TenantId}/streams/any/dead-letters?limit=lots", Cancel);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("invalid_request", (await TestTenant.ReadJsonAsync(response)).GetProperty("error").GetString());
+    }
+
+    [Fact]
     public async Task Tokens_AreStoredOnlyAsHashes()
     {
         var tenant = await TestTenant.CreateAsync(server);
