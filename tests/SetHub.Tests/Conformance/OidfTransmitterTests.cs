@@ -329,6 +329,43 @@ public sealed class OidfTransmitterTests(SetHubServer server)
         Assert.True(Base64UrlEncoder.DecodeBytes(key.N).Length * 8 >= 2048);
     }
 
+    [Fact]
+    public async Task Module22_CaepInterop_DeliversEveryCaepTypeOfEventsDelivered()
+    {
+        // anchors.md §3.2 module 22: RS256, exactly one event, every CAEP type in events_delivered arrives, and the
+        // per-event checks (credential-change and device-compliance-change claims, reason_admin) hold.
+        var tenant = await TestTenant.CreateAsync(server, """{"default_subjects":"ALL"}""");
+        using var receiver = await tenant.AddReceiverAsync(signingAlgorithm: "RS256");
+        var stream = await receiver.CreateStreamAsync(CreateBody);
+        var delivered = stream.GetProperty("events_delivered").EnumerateArray().Select(e => e.GetString()!).ToArray();
+        Assert.Contains(TestReceiver.SessionRevoked, delivered);
+        const string Subject = """{"format":"email","email":"user@example.com"}""";
+        await tenant.PublishAsync(TestTenant.Event(Subject, TestReceiver.SessionRevoked, """{"reason_admin":{"en":"Landspeed Policy Violation"},"event_timestamp":1700000000}"""));
+        await tenant.PublishAsync(TestTenant.Event(Subject, TestReceiver.CredentialChange, """{"credential_type":"fido2-roaming","change_type":"create","initiating_entity":"user"}"""));
+        await tenant.PublishAsync(TestTenant.Event(Subject, TestReceiver.DeviceComplianceChange, """{"previous_status":"compliant","current_status":"not-compliant"}"""));
+
+        var seen = new List<string>();
+        foreach (var (_, token) in TestReceiver.Sets(await receiver.PollAsync(stream, """{"maxEvents":10,"returnImmediately":true}""")))
+        {
+            var set = await receiver.ValidateSetAsync(token);
+            Assert.Equal("RS256", set.Alg);
+            var (type, payload) = TestReceiver.Event(set);
+            seen.Add(type);
+            if (payload.TryGetProperty("event_timestamp", out var timestamp))
+            {
+                Assert.Equal(JsonValueKind.Number, timestamp.ValueKind);
+            }
+
+            if (type == TestReceiver.CredentialChange)
+            {
+                Assert.Equal(JsonValueKind.String, payload.GetProperty("credential_type").ValueKind);
+                Assert.Equal(JsonValueKind.String, payload.GetProperty("change_type").ValueKind);
+            }
+        }
+
+        Assert.Equal(delivered.Order(), seen.Order());
+    }
+
     /// <summary>Every SET check of anchors.md §3.1 item 8 on each verification SET; returns their states in order.</summary>
     private static async Task<IReadOnlyList<string?>> FindStatedVerificationsAsync(TestReceiver receiver, JsonElement poll, string streamId)
     {
