@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using SetHub.Core.Storage;
 using SetHub.Storage.Relational;
 
 namespace SetHub.Storage.Postgres;
@@ -8,12 +7,6 @@ namespace SetHub.Storage.Postgres;
 public static class PostgresStoreServiceCollectionExtensions
 {
     /// <summary>Registers every store on the PostgreSQL database named by <paramref name="connectionString"/>.</summary>
-    public static IServiceCollection AddPostgresStore(this IServiceCollection services, string connectionString)
-    {
-        var database = new PostgresDatabase(connectionString);
-        services.AddSingleton(database);
-        services.AddSingleton<RelationalDatabase>(database);
-        services.AddSingleton<IStoreInitializer>(database);
-        return services.AddRelationalStores();
-    }
+    public static IServiceCollection AddPostgresStore(this IServiceCollection services, string connectionString) =>
+        services.AddRelationalStores(new PostgresDatabase(connectionString));
 }

@@ -6,9 +6,14 @@ namespace SetHub.Storage.Relational;
 /// <summary>Registers the relational store implementations over a provider's <see cref="RelationalDatabase"/>.</summary>
 public static class RelationalStoreServiceCollectionExtensions
 {
-    /// <summary>Registers every store interface, backed by the <see cref="RelationalDatabase"/> the provider registered.</summary>
-    public static IServiceCollection AddRelationalStores(this IServiceCollection services)
+    /// <summary>Registers a provider's database (as itself, as <see cref="RelationalDatabase"/> and as the store
+    /// initializer) and every store interface on top of it.</summary>
+    public static IServiceCollection AddRelationalStores<TDatabase>(this IServiceCollection services, TDatabase database)
+        where TDatabase : RelationalDatabase, IStoreInitializer
     {
+        services.AddSingleton(database);
+        services.AddSingleton<RelationalDatabase>(database);
+        services.AddSingleton<IStoreInitializer>(database);
         services.AddSingleton<ISettingsStore, RelationalSettingsStore>();
         services.AddSingleton<RelationalTenantStore>();
         services.AddSingleton<ITenantStore>(sp => sp.GetRequiredService<RelationalTenantStore>());

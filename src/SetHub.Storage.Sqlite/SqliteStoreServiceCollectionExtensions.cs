@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using SetHub.Core.Storage;
 using SetHub.Storage.Relational;
 
 namespace SetHub.Storage.Sqlite;
@@ -8,12 +7,6 @@ namespace SetHub.Storage.Sqlite;
 public static class SqliteStoreServiceCollectionExtensions
 {
     /// <summary>Registers every store on the SQLite database named by <paramref name="connectionString"/>.</summary>
-    public static IServiceCollection AddSqliteStore(this IServiceCollection services, string connectionString)
-    {
-        var database = new SqliteDatabase(connectionString);
-        services.AddSingleton(database);
-        services.AddSingleton<RelationalDatabase>(database);
-        services.AddSingleton<IStoreInitializer>(database);
-        return services.AddRelationalStores();
-    }
+    public static IServiceCollection AddSqliteStore(this IServiceCollection services, string connectionString) =>
+        services.AddRelationalStores(new SqliteDatabase(connectionString));
 }
