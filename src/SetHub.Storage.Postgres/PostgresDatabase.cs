@@ -74,7 +74,9 @@ public sealed class PostgresDatabase : RelationalDatabase, IStoreInitializer, IA
 
     /// <summary>
     /// Inserts a whole batch in one statement: the SETs travel as parallel arrays and are joined to their streams, so
-    /// a fan-out to ten thousand streams is one round trip, not ten thousand.
+    /// a fan-out to ten thousand streams is one round trip, not ten thousand. The stream rows are share-locked, so a
+    /// concurrent pause, disable or change of delivery method either sees these SETs or waits for them: a SET always
+    /// enters the lane of the stream as it is when both have committed.
     /// </summary>
     public override async Task<IReadOnlyList<EnqueuedSet>> InsertSetsAsync(
         DbConnection connection, DbTransaction transaction, IReadOnlyList<QueuedSet> sets, CancellationToken cancellationToken)
@@ -89,6 +91,7 @@ public sealed class PostgresDatabase : RelationalDatabase, IStoreInitializer, IA
             JOIN streams st ON st.tenant_id = v.tenant_id AND st.stream_id = v.stream_id
             WHERE v.is_control OR st.status <> 'disabled'
             ORDER BY v.ordinal
+            FOR SHARE OF st
             RETURNING tenant_id, stream_id, jti, lane
             """)
             .With("@tenant_ids", sets.Select(s => s.TenantId).ToArray())
@@ -105,6 +108,25 @@ public sealed class PostgresDatabase : RelationalDatabase, IStoreInitializer, IA
 
         var byKey = sets.ToDictionary(s => (s.TenantId, s.StreamId, s.Jti));
         return inserted.Select(row => new EnqueuedSet(byKey[(row.TenantId, row.StreamId, row.Jti)], row.Lane)).ToArray();
+    }
+
+    /// <summary>One upsert for all the streams, in key order, so concurrent publishes lock schedule rows in the same
+    /// order and cannot deadlock.</summary>
+    public override Task MarkPushDueAsync(
+        DbConnection connection, DbTransaction transaction, IReadOnlyList<(string TenantId, string StreamId)> streams, DateTimeOffset now, bool resetBackoff, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(streams);
+        var ordered = streams.Distinct().Order().ToArray();
+        return connection.CreateCommand(transaction, $"""
+                INSERT INTO delivery_schedule (tenant_id, stream_id, due_at, failures)
+                SELECT v.tenant_id, v.stream_id, @now, 0 FROM unnest(@tenant_ids, @stream_ids) AS v(tenant_id, stream_id)
+                ORDER BY v.tenant_id, v.stream_id
+                ON CONFLICT (tenant_id, stream_id) DO UPDATE SET {QueueWriter.MarkDueAssignments(this, resetBackoff)}
+                """)
+            .With("@tenant_ids", ordered.Select(s => s.TenantId).ToArray())
+            .With("@stream_ids", ordered.Select(s => s.StreamId).ToArray())
+            .With("@now", now.ToDb())
+            .ExecuteAsync(cancellationToken);
     }
 
     /// <inheritdoc />

@@ -25,7 +25,17 @@ public sealed partial class PostgresNotificationHub : IHostedService, IAsyncDisp
     private readonly InProcessDeliverySignals _signals;
     private readonly ILogger<PostgresNotificationHub> _logger;
     private readonly string _node = Guid.NewGuid().ToString("N")[..12];
-    private readonly Channel<string> _outgoing = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+    private const int MaxQueuedMessages = 100_000;
+
+    // Bounded: when the database is too slow to take the messages, the surplus is replaced by one "drop every cache,
+    // wake every waiter" message, which is always correct, only less precise.
+    private readonly Channel<string> _outgoing = Channel.CreateBounded<string>(new BoundedChannelOptions(MaxQueuedMessages)
+    {
+        SingleReader = true,
+        FullMode = BoundedChannelFullMode.DropWrite,
+    });
+
+    private int _overflowed;
     private readonly CancellationTokenSource _stopping = new();
     private Task _listening = Task.CompletedTask;
     private Task _sending = Task.CompletedTask;
@@ -45,11 +55,18 @@ public sealed partial class PostgresNotificationHub : IHostedService, IAsyncDisp
     public bool IsListening { get; private set; }
 
     /// <summary>Tells the other nodes that a stream has new deliverable SETs in <paramref name="lane"/>.</summary>
-    public void SendStreamSignal(string tenantId, string streamId, SetLane lane) =>
-        _outgoing.Writer.TryWrite($"s {(int)lane} {tenantId} {streamId}");
+    public void SendStreamSignal(string tenantId, string streamId, SetLane lane) => Send($"s {(int)lane} {tenantId} {streamId}");
 
     /// <summary>Tells the other nodes that <paramref name="scope"/> changed.</summary>
-    public void SendCacheInvalidation(string scope) => _outgoing.Writer.TryWrite($"c {scope}");
+    public void SendCacheInvalidation(string scope) => Send($"c {scope}");
+
+    private void Send(string message)
+    {
+        if (!_outgoing.Writer.TryWrite(message))
+        {
+            Interlocked.Exchange(ref _overflowed, 1);
+        }
+    }
 
     /// <inheritdoc />
     public Task StartAsync(CancellationToken cancellationToken)
@@ -124,6 +141,12 @@ public sealed partial class PostgresNotificationHub : IHostedService, IAsyncDisp
             while (await _outgoing.Reader.WaitToReadAsync(stopping))
             {
                 batch.Clear();
+                if (Interlocked.Exchange(ref _overflowed, 0) == 1)
+                {
+                    batch.Add($"c {ICacheInvalidation.Everything}");
+                    batch.Add("w");
+                }
+
                 while (batch.Count < 10_000 && _outgoing.Reader.TryRead(out var message))
                 {
                     batch.Add(message);
@@ -140,16 +163,26 @@ public sealed partial class PostgresNotificationHub : IHostedService, IAsyncDisp
 
     private async Task PublishAsync(IReadOnlyCollection<string> messages, CancellationToken stopping)
     {
+        // The limit is in bytes: tenant ids and scopes are ASCII, but count UTF-8 bytes anyway.
         var payload = new StringBuilder(MaxPayloadBytes);
+        var bytes = 0;
         foreach (var message in messages)
         {
-            if (payload.Length > 0 && payload.Length + message.Length + 1 > MaxPayloadBytes)
+            var size = Encoding.UTF8.GetByteCount(message) + 1;
+            if (payload.Length > 0 && bytes + size > MaxPayloadBytes)
             {
                 await NotifyAsync(payload.ToString(), stopping);
                 payload.Clear();
             }
 
-            payload.Append(payload.Length == 0 ? $"from {_node}\n" : "\n").Append(message);
+            if (payload.Length == 0)
+            {
+                payload.Append($"from {_node}");
+                bytes = payload.Length;
+            }
+
+            payload.Append('\n').Append(message);
+            bytes += size;
         }
 
         if (payload.Length > 0)
@@ -160,19 +193,31 @@ public sealed partial class PostgresNotificationHub : IHostedService, IAsyncDisp
 
     private async Task NotifyAsync(string payload, CancellationToken stopping)
     {
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            await using var connection = await _database.OpenAsync(stopping);
-            await using var command = connection.CreateCommand();
-            command.CommandText = "SELECT pg_notify(@channel, @payload)";
-            command.Parameters.Add(new NpgsqlParameter("channel", ChannelName));
-            command.Parameters.Add(new NpgsqlParameter("payload", payload));
-            await command.ExecuteNonQueryAsync(stopping);
-        }
-        catch (Exception exception) when (exception is NpgsqlException or System.Net.Sockets.SocketException or IOException or InvalidOperationException or TimeoutException)
-        {
-            // The database is unreachable: the message is lost, and the other nodes' periodic re-checks cover for it.
-            LogNotifyFailed(_logger, exception);
+            try
+            {
+                await using var connection = await _database.OpenAsync(stopping);
+                await using var command = connection.CreateCommand();
+                command.CommandText = "SELECT pg_notify(@channel, @payload)";
+                command.Parameters.Add(new NpgsqlParameter("channel", ChannelName));
+                command.Parameters.Add(new NpgsqlParameter("payload", payload));
+                await command.ExecuteNonQueryAsync(stopping);
+                return;
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException && attempt < 3)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), stopping);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                // The database stays unreachable: the message is lost. The other nodes' caches expire within a minute
+                // and their waiters re-check the store every few seconds; when this node's messages flow again, the
+                // next batch tells everyone to start afresh.
+                LogNotifyFailed(_logger, exception);
+                Interlocked.Exchange(ref _overflowed, 1);
+                return;
+            }
         }
     }
 
@@ -195,12 +240,16 @@ public sealed partial class PostgresNotificationHub : IHostedService, IAsyncDisp
             {
                 CacheInvalidated?.Invoke(scope);
             }
+            else if (parts is ["w"])
+            {
+                _signals.AnnounceAll();
+            }
         }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Lost the PostgreSQL notification listener; reconnecting in {Delay}. Until then, nodes rely on periodic re-checks.")]
     private static partial void LogListenerLost(ILogger logger, TimeSpan delay, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Could not send a PostgreSQL notification.")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not send a PostgreSQL notification to the other nodes; they will catch up from the store.")]
     private static partial void LogNotifyFailed(ILogger logger, Exception exception);
 }

@@ -38,9 +38,9 @@ internal static class QueueWriter
             }
         }
 
-        foreach (var (tenantId, streamId) in pushStreams)
+        if (pushStreams.Count > 0)
         {
-            await MarkDueAsync(database, connection, transaction, tenantId, streamId, sets[0].CreatedAt, cancellationToken);
+            await database.MarkPushDueAsync(connection, transaction, [.. pushStreams], sets[0].CreatedAt, resetBackoff: false, cancellationToken);
         }
 
         return accepted;
@@ -82,21 +82,34 @@ internal static class QueueWriter
     }
 
     /// <summary>
-    /// Tells the push scheduler a stream has work from <paramref name="now"/>. A stream in retry backoff keeps its
-    /// retry time: new SETs must not turn a gentle retry into a hammering.
+    /// The upsert assignments that tell the push scheduler a stream has work from <c>excluded.due_at</c>. A stream in
+    /// retry backoff keeps its retry time — new SETs must not turn a gentle retry into a hammering — unless
+    /// <paramref name="resetBackoff"/> (the receiver changed its stream: it may have fixed what failed).
     /// </summary>
-    public static Task<int> MarkDueAsync(
-        RelationalDatabase database, DbConnection connection, DbTransaction transaction, string tenantId, string streamId, DateTimeOffset now, CancellationToken cancellationToken) =>
-        connection.CreateCommand(transaction, $"""
-                INSERT INTO delivery_schedule (tenant_id, stream_id, due_at, failures) VALUES (@tenant_id, @stream_id, @now, 0)
-                ON CONFLICT (tenant_id, stream_id) DO UPDATE SET due_at =
-                    CASE WHEN delivery_schedule.failures > 0 AND delivery_schedule.due_at IS NOT NULL THEN delivery_schedule.due_at
-                         ELSE {database.Least}(COALESCE(delivery_schedule.due_at, excluded.due_at), excluded.due_at) END
-                """)
-            .With("@tenant_id", tenantId)
-            .With("@stream_id", streamId)
-            .With("@now", now.ToDb())
-            .ExecuteAsync(cancellationToken);
+    public static string MarkDueAssignments(RelationalDatabase database, bool resetBackoff) => resetBackoff
+        ? "due_at = excluded.due_at, failures = 0"
+        : $"""
+          due_at = CASE WHEN delivery_schedule.failures > 0 AND delivery_schedule.due_at IS NOT NULL THEN delivery_schedule.due_at
+                        ELSE {database.Least}(COALESCE(delivery_schedule.due_at, excluded.due_at), excluded.due_at) END
+          """;
+
+    /// <summary>Marks streams due one upsert at a time, in key order (the portable way).</summary>
+    public static async Task MarkDueRowByRowAsync(
+        RelationalDatabase database, DbConnection connection, DbTransaction transaction, IReadOnlyList<(string TenantId, string StreamId)> streams,
+        DateTimeOffset now, bool resetBackoff, CancellationToken cancellationToken)
+    {
+        foreach (var (tenantId, streamId) in streams.Distinct().Order())
+        {
+            await connection.CreateCommand(transaction, $"""
+                    INSERT INTO delivery_schedule (tenant_id, stream_id, due_at, failures) VALUES (@tenant_id, @stream_id, @now, 0)
+                    ON CONFLICT (tenant_id, stream_id) DO UPDATE SET {MarkDueAssignments(database, resetBackoff)}
+                    """)
+                .With("@tenant_id", tenantId)
+                .With("@stream_id", streamId)
+                .With("@now", now.ToDb())
+                .ExecuteAsync(cancellationToken);
+        }
+    }
 
     public static SetLane ParseLane(string lane) => lane switch
     {

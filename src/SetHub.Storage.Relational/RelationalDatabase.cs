@@ -35,6 +35,12 @@ public abstract class RelationalDatabase
         DbConnection connection, DbTransaction transaction, IReadOnlyList<QueuedSet> sets, CancellationToken cancellationToken) =>
         QueueWriter.InsertRowByRowAsync(connection, transaction, sets, cancellationToken);
 
+    /// <summary>Tells the push scheduler these streams have work from <paramref name="now"/> (see
+    /// <see cref="QueueWriter.MarkDueAssignments"/>). Providers may override with a bulk form.</summary>
+    public virtual Task MarkPushDueAsync(
+        DbConnection connection, DbTransaction transaction, IReadOnlyList<(string TenantId, string StreamId)> streams, DateTimeOffset now, bool resetBackoff, CancellationToken cancellationToken) =>
+        QueueWriter.MarkDueRowByRowAsync(this, connection, transaction, streams, now, resetBackoff, cancellationToken);
+
     /// <summary>Makes concurrent migration runs wait for each other (inside the migration transaction).</summary>
     public virtual Task LockForMigrationAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>
         Task.CompletedTask;

@@ -25,7 +25,7 @@ public sealed class RelationalPushDeliveryStore(RelationalDatabase database) : I
                 .With("@owner", owner)
                 .With("@now", now.ToDb())
                 .With("@max", (long)max)
-                .QueryAsync(reader => new ClaimedStream(reader.GetString(0), reader.GetString(1), reader.GetInt32(2)), cancellationToken),
+                .QueryAsync(reader => new ClaimedStream(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), owner), cancellationToken),
             cancellationToken);
 
     /// <inheritdoc />
@@ -45,11 +45,11 @@ public sealed class RelationalPushDeliveryStore(RelationalDatabase database) : I
     }
 
     /// <inheritdoc />
-    public Task ReleaseAsync(PushBatchResult result, CancellationToken cancellationToken = default)
+    public Task<DateTimeOffset?> ReleaseAsync(PushBatchResult result, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(result);
-        var (tenantId, streamId, failures) = result.Stream;
-        return database.WriteAsync(async (connection, transaction) =>
+        var (tenantId, streamId, failures, owner) = result.Stream;
+        return database.WriteAsync<DateTimeOffset?>(async (connection, transaction) =>
         {
             if (result.Delivered.Count > 0)
             {
@@ -75,18 +75,21 @@ public sealed class RelationalPushDeliveryStore(RelationalDatabase database) : I
                 await RecordAsync(failed.Jti, failed.Error, "last_error = @error, attempts = attempts + 1");
             }
 
-            // Next due: the retry time after a failure; at once while SETs remain; otherwise whatever was queued
-            // during the lease (or nothing). Only the lease holder may reschedule.
-            var remaining = result.RetryAt is null && await RelationalSetStore.HasPushWorkAsync(connection, transaction, tenantId, streamId, cancellationToken);
+            // Next due: the retry time after a failure; at once while SETs remain and this batch moved the queue (or
+            // was cut short); otherwise whatever was queued during the lease, or nothing. A batch that could do nothing
+            // (the stream stopped being a push stream) must not reschedule itself at once: that would spin.
+            var remaining = result.RetryAt is null && (result.MadeProgress || result.Unfinished) &&
+                await RelationalSetStore.HasPushWorkAsync(connection, transaction, tenantId, streamId, cancellationToken);
             var dueAt = result.RetryAt is not null ? "@retry_at" : remaining ? "@now" : "due_at";
             var reschedule = connection.CreateCommand(transaction, $"""
                     UPDATE delivery_schedule SET due_at = {dueAt}, failures = @failures, leased_until = NULL, lease_owner = NULL
                     WHERE tenant_id = @tenant_id AND stream_id = @stream_id AND lease_owner = @owner
+                    RETURNING due_at
                     """)
                 .With("@tenant_id", tenantId)
                 .With("@stream_id", streamId)
-                .With("@owner", result.Owner)
-                .With("@failures", result.RetryAt is null ? 0 : failures + 1);
+                .With("@owner", owner)
+                .With("@failures", result.RetryAt is not null ? failures + 1 : result.Delivered.Count > 0 ? 0 : failures);
             if (result.RetryAt is { } retryAt)
             {
                 reschedule.With("@retry_at", retryAt.ToDb());
@@ -96,7 +99,8 @@ public sealed class RelationalPushDeliveryStore(RelationalDatabase database) : I
                 reschedule.With("@now", result.Now.ToDb());
             }
 
-            await reschedule.ExecuteAsync(cancellationToken);
+            var next = await reschedule.ScalarAsync(cancellationToken);
+            return next is null ? (DateTimeOffset?)null : DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(next, System.Globalization.CultureInfo.InvariantCulture));
 
             Task<int> RecordAsync(string jti, string error, string assignments) =>
                 connection.CreateCommand(transaction, $"""

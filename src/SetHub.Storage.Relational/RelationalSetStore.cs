@@ -130,7 +130,7 @@ public sealed class RelationalSetStore(RelationalDatabase database) : ISetStore
             var count = await redrive.ExecuteAsync(cancellationToken);
             if (count > 0 && await HasPushWorkAsync(connection, transaction, tenantId, streamId, cancellationToken))
             {
-                await QueueWriter.MarkDueAsync(database, connection, transaction, tenantId, streamId, now, cancellationToken);
+                await database.MarkPushDueAsync(connection, transaction, [(tenantId, streamId)], now, resetBackoff: true, cancellationToken);
             }
 
             return count;
@@ -143,7 +143,8 @@ public sealed class RelationalSetStore(RelationalDatabase database) : ISetStore
                     UPDATE sets SET state = {Dead}, last_error = CASE
                         WHEN last_error IS NULL THEN 'expired: not delivered within the maximum delivery age'
                         ELSE 'expired: not delivered within the maximum delivery age; last error: ' || last_error END
-                    WHERE seq IN (SELECT seq FROM sets WHERE state = {Queued} AND queued_at < @cutoff ORDER BY queued_at LIMIT @limit)
+                    WHERE (tenant_id, stream_id, seq) IN (
+                        SELECT tenant_id, stream_id, seq FROM sets WHERE state = {Queued} AND queued_at < @cutoff ORDER BY queued_at LIMIT @limit)
                     """)
                 .With("@cutoff", queuedBefore.ToDb())
                 .With("@limit", (long)limit)

@@ -220,14 +220,16 @@ public sealed class RelationalStreamStore(RelationalDatabase database, ISecretPr
 
         if (!stream.Delivery.IsPush)
         {
-            await connection.CreateCommand(transaction, "DELETE FROM delivery_schedule WHERE tenant_id = @tenant_id AND stream_id = @stream_id")
+            // Nothing is due for push any more; a lease still held finishes and releases normally.
+            await connection.CreateCommand(transaction, "UPDATE delivery_schedule SET due_at = NULL WHERE tenant_id = @tenant_id AND stream_id = @stream_id")
                 .With("@tenant_id", stream.TenantId)
                 .With("@stream_id", stream.StreamId)
                 .ExecuteAsync(cancellationToken);
         }
         else if (await RelationalSetStore.HasPushWorkAsync(connection, transaction, stream.TenantId, stream.StreamId, cancellationToken))
         {
-            await QueueWriter.MarkDueAsync(database, connection, transaction, stream.TenantId, stream.StreamId, stream.UpdatedAt, cancellationToken);
+            // The receiver (or the operator) changed the stream, perhaps fixing what failed: try again at once.
+            await database.MarkPushDueAsync(connection, transaction, [(stream.TenantId, stream.StreamId)], stream.UpdatedAt, resetBackoff: true, cancellationToken);
         }
     }
 

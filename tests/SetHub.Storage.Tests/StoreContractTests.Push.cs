@@ -57,7 +57,7 @@ public abstract partial class StoreContractTests
         var claim = Assert.Single(await Store.Push.ClaimStreamsAsync("node", 10, TestData.Now, Lease, Cancel));
         var retryAt = TestData.Now.AddSeconds(4);
 
-        await Store.Push.ReleaseAsync(new PushBatchResult(claim, "node", ["ok"], [("bad", "HTTP 400 invalid_request")], [("old", "expired")], ("later", "HTTP 503"), retryAt, TestData.Now), Cancel);
+        await Store.Push.ReleaseAsync(new PushBatchResult(claim, ["ok"], [("bad", "HTTP 400 invalid_request")], [("old", "expired")], ("later", "HTTP 503"), retryAt, TestData.Now), Cancel);
 
         Assert.Equal(["later", "rest"], (await Store.Push.GetPushSetsAsync("acme", "s1", 10, Cancel)).Select(p => p.Jti));
         var later = (await Store.Push.GetPushSetsAsync("acme", "s1", 10, Cancel))[0];
@@ -79,11 +79,11 @@ public abstract partial class StoreContractTests
         await Store.Sets.EnqueueAsync([TestData.Set("j1"), TestData.Set("j2")], Cancel);
         var claim = Assert.Single(await Store.Push.ClaimStreamsAsync("node", 10, TestData.Now, Lease, Cancel));
 
-        await Store.Push.ReleaseAsync(new PushBatchResult(claim with { Failures = 3 }, "node", ["j1"], [], [], null, null, TestData.Now), Cancel);
+        await Store.Push.ReleaseAsync(new PushBatchResult(claim with { Failures = 3 }, ["j1"], [], [], null, null, TestData.Now), Cancel);
 
         var again = Assert.Single(await Store.Push.ClaimStreamsAsync("node", 10, TestData.Now, Lease, Cancel));
         Assert.Equal(0, again.Failures);
-        await Store.Push.ReleaseAsync(new PushBatchResult(again, "node", ["j2"], [], [], null, null, TestData.Now), Cancel);
+        await Store.Push.ReleaseAsync(new PushBatchResult(again, ["j2"], [], [], null, null, TestData.Now), Cancel);
         Assert.Empty(await Store.Push.ClaimStreamsAsync("node", 10, TestData.Now.AddHours(1), Lease.AddHours(1), Cancel));
         Assert.Null(await Store.Push.NextDueAsync(Cancel));
     }
@@ -97,7 +97,7 @@ public abstract partial class StoreContractTests
         var pending = await Store.Push.GetPushSetsAsync("acme", "s1", 10, Cancel);
 
         await Store.Sets.EnqueueAsync([TestData.Set("j2", at: TestData.Now.AddSeconds(1))], Cancel);
-        await Store.Push.ReleaseAsync(new PushBatchResult(claim, "node", pending.Select(p => p.Jti).ToArray(), [], [], null, null, TestData.Now.AddSeconds(2)), Cancel);
+        await Store.Push.ReleaseAsync(new PushBatchResult(claim, pending.Select(p => p.Jti).ToArray(), [], [], null, null, TestData.Now.AddSeconds(2)), Cancel);
 
         Assert.Single(await Store.Push.ClaimStreamsAsync("node", 10, TestData.Now.AddSeconds(2), Lease, Cancel));
         Assert.Equal(["j2"], (await Store.Push.GetPushSetsAsync("acme", "s1", 10, Cancel)).Select(p => p.Jti));
@@ -110,7 +110,7 @@ public abstract partial class StoreContractTests
         await Store.Sets.EnqueueAsync([TestData.Set("j1")], Cancel);
         var claim = Assert.Single(await Store.Push.ClaimStreamsAsync("node", 10, TestData.Now, Lease, Cancel));
         var retryAt = TestData.Now.AddMinutes(1);
-        await Store.Push.ReleaseAsync(new PushBatchResult(claim, "node", [], [], [], ("j1", "HTTP 503"), retryAt, TestData.Now), Cancel);
+        await Store.Push.ReleaseAsync(new PushBatchResult(claim, [], [], [], ("j1", "HTTP 503"), retryAt, TestData.Now), Cancel);
 
         await Store.Sets.EnqueueAsync([TestData.Set("j2", at: TestData.Now.AddSeconds(10))], Cancel);
 
@@ -126,12 +126,65 @@ public abstract partial class StoreContractTests
         var stale = Assert.Single(await Store.Push.ClaimStreamsAsync("node-a", 10, TestData.Now, Lease, Cancel));
         var current = Assert.Single(await Store.Push.ClaimStreamsAsync("node-b", 10, Lease.AddSeconds(1), Lease.AddMinutes(5), Cancel));
 
-        await Store.Push.ReleaseAsync(new PushBatchResult(stale, "node-a", [], [], [], ("j1", "late failure"), Lease.AddHours(1), Lease), Cancel);
+        await Store.Push.ReleaseAsync(new PushBatchResult(stale, [], [], [], ("j1", "late failure"), Lease.AddHours(1), Lease), Cancel);
 
         // node-b still holds the stream: nobody else may claim it before its lease ends.
         Assert.Empty(await Store.Push.ClaimStreamsAsync("node-c", 10, Lease.AddMinutes(1), Lease.AddMinutes(10), Cancel));
-        await Store.Push.ReleaseAsync(new PushBatchResult(current, "node-b", ["j1"], [], [], null, null, Lease.AddMinutes(1)), Cancel);
+        await Store.Push.ReleaseAsync(new PushBatchResult(current, ["j1"], [], [], null, null, Lease.AddMinutes(1)), Cancel);
         Assert.Empty(await Store.Push.GetPushSetsAsync("acme", "s1", 10, Cancel));
+    }
+
+    [Fact]
+    public async Task Push_Release_ReturnsWhenTheStreamIsDueNext()
+    {
+        await CreateStreamsAsync(TestData.Stream(delivery: TestData.Push()));
+        await Store.Sets.EnqueueAsync([TestData.Set("j1"), TestData.Set("j2")], Cancel);
+        var claim = Assert.Single(await Store.Push.ClaimStreamsAsync("node/1", 10, TestData.Now, Lease, Cancel));
+
+        Assert.Equal(TestData.Now, await Store.Push.ReleaseAsync(new PushBatchResult(claim, ["j1"], [], [], null, null, TestData.Now), Cancel));
+        var again = Assert.Single(await Store.Push.ClaimStreamsAsync("node/2", 10, TestData.Now, Lease, Cancel));
+        Assert.Null(await Store.Push.ReleaseAsync(new PushBatchResult(again, ["j2"], [], [], null, null, TestData.Now), Cancel));
+    }
+
+    [Fact]
+    public async Task Push_ABatchThatCouldDoNothing_DoesNotRescheduleItselfAtOnce()
+    {
+        // Push-lane SETs the processor cannot send (say, the stream stopped being a push stream) must not make the
+        // stream due at once, or it would be claimed again and again; they wait for expiry instead.
+        await CreateStreamsAsync(TestData.Stream(delivery: TestData.Push()));
+        await Store.Sets.EnqueueAsync([TestData.Set("j1")], Cancel);
+        var claim = Assert.Single(await Store.Push.ClaimStreamsAsync("node/1", 10, TestData.Now, Lease, Cancel));
+
+        Assert.Null(await Store.Push.ReleaseAsync(new PushBatchResult(claim, [], [], [], null, null, TestData.Now), Cancel));
+        Assert.Empty(await Store.Push.ClaimStreamsAsync("node/2", 10, TestData.Now.AddMinutes(1), Lease, Cancel));
+    }
+
+    [Fact]
+    public async Task Push_AnUntouchedClaim_IsDueAgainAtOnce()
+    {
+        await CreateStreamsAsync(TestData.Stream(delivery: TestData.Push()));
+        await Store.Sets.EnqueueAsync([TestData.Set("j1")], Cancel);
+        var claim = Assert.Single(await Store.Push.ClaimStreamsAsync("node/1", 10, TestData.Now, Lease, Cancel));
+
+        await Store.Push.ReleaseAsync(PushBatchResult.Untouched(claim, TestData.Now), Cancel);
+
+        Assert.Single(await Store.Push.ClaimStreamsAsync("node/2", 10, TestData.Now, Lease, Cancel));
+    }
+
+    [Fact]
+    public async Task Push_ChangingTheStream_EndsItsBackoff()
+    {
+        // The receiver fixed its endpoint: it should not wait out a ten-minute backoff.
+        var stream = TestData.Stream(delivery: TestData.Push());
+        await CreateStreamsAsync(stream);
+        await Store.Sets.EnqueueAsync([TestData.Set("j1")], Cancel);
+        var claim = Assert.Single(await Store.Push.ClaimStreamsAsync("node/1", 10, TestData.Now, Lease, Cancel));
+        await Store.Push.ReleaseAsync(new PushBatchResult(claim, [], [], [], ("j1", "HTTP 503"), TestData.Now.AddMinutes(10), TestData.Now), Cancel);
+
+        await Store.Streams.UpdateStreamAsync(stream with { Delivery = TestData.Push("https://fixed.example.com/events"), Version = 2, UpdatedAt = TestData.Now.AddMinutes(1) }, 1, cancellationToken: Cancel);
+
+        var again = Assert.Single(await Store.Push.ClaimStreamsAsync("node/2", 10, TestData.Now.AddMinutes(1), Lease.AddMinutes(1), Cancel));
+        Assert.Equal(0, again.Failures);
     }
 
     [Fact]
@@ -143,7 +196,7 @@ public abstract partial class StoreContractTests
 
         var claim = Assert.Single(await Store.Push.ClaimStreamsAsync("node", 10, TestData.Now, Lease, Cancel));
         Assert.Equal(["announce"], (await Store.Push.GetPushSetsAsync("acme", "s1", 10, Cancel)).Select(p => p.Jti));
-        await Store.Push.ReleaseAsync(new PushBatchResult(claim, "node", ["announce"], [], [], null, null, TestData.Now), Cancel);
+        await Store.Push.ReleaseAsync(new PushBatchResult(claim, ["announce"], [], [], null, null, TestData.Now), Cancel);
         Assert.Empty(await Store.Push.ClaimStreamsAsync("node", 10, TestData.Now, Lease, Cancel));
 
         await Store.Streams.UpdateStreamAsync(stream with { Status = StreamStatus.Enabled, Version = 2, UpdatedAt = TestData.Now.AddMinutes(1) }, 1, cancellationToken: Cancel);

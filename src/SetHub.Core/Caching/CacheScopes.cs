@@ -6,9 +6,6 @@ public static class CacheScopes
     /// <summary>One stream's configuration.</summary>
     public static string Stream(string tenantId, string streamId) => $"stream:{tenantId}/{streamId}";
 
-    /// <summary>One tenant's settings.</summary>
-    public static string Tenant(string tenantId) => $"tenant:{tenantId}";
-
     /// <summary>Every credential (token hash) of one tenant.</summary>
     public static string Credentials(string tenantId) => $"credentials:{tenantId}";
 }

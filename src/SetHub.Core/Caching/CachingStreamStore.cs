@@ -3,12 +3,25 @@ using SetHub.Core.Streams;
 
 namespace SetHub.Core.Caching;
 
+/// <summary>Cached stream reads, for hot paths that tolerate a change made on another node arriving a few
+/// milliseconds late (poll lookups, fan-out).</summary>
+public interface IStreamCache
+{
+    /// <summary>Reads a stream, from the cache when it is current.</summary>
+    Task<EventStream?> GetCachedStreamAsync(string tenantId, string streamId, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads several streams, from the cache when current.</summary>
+    Task<IReadOnlyList<EventStream>> GetCachedStreamsAsync(string tenantId, IReadOnlyCollection<string> streamIds, CancellationToken cancellationToken = default);
+}
+
 /// <summary>
-/// Caches stream configurations by id. Every write through this store invalidates the stream on every node.
-/// Delivery never depends on the cache being current: a paused stream's SETs are held, and a deleted stream's
-/// removed, in the store itself, in the same transaction as the change.
+/// The stream store, plus a cache of stream configurations by id. Every write through this store invalidates the
+/// stream on every node; plain reads (<see cref="GetStreamAsync"/>) always go to the store, so the management API reads
+/// its own writes on any node. Only <see cref="IStreamCache"/> reads are cached. Delivery never depends on the cache
+/// being current: a paused stream's SETs are held, and a deleted stream's removed, in the store itself, in the same
+/// transaction as the change.
 /// </summary>
-public sealed class CachingStreamStore : IStreamStore
+public sealed class CachingStreamStore : IStreamStore, IStreamCache
 {
     private readonly IStreamStore _inner;
     private readonly ICacheInvalidation _invalidation;
@@ -33,7 +46,15 @@ public sealed class CachingStreamStore : IStreamStore
     }
 
     /// <inheritdoc />
-    public async Task<EventStream?> GetStreamAsync(string tenantId, string streamId, CancellationToken cancellationToken = default)
+    public Task<EventStream?> GetStreamAsync(string tenantId, string streamId, CancellationToken cancellationToken = default) =>
+        _inner.GetStreamAsync(tenantId, streamId, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<EventStream>> GetStreamsAsync(string tenantId, IReadOnlyCollection<string> streamIds, CancellationToken cancellationToken = default) =>
+        _inner.GetStreamsAsync(tenantId, streamIds, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<EventStream?> GetCachedStreamAsync(string tenantId, string streamId, CancellationToken cancellationToken = default)
     {
         if (_streams.TryGet((tenantId, streamId), out var cached))
         {
@@ -48,7 +69,7 @@ public sealed class CachingStreamStore : IStreamStore
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<EventStream>> GetStreamsAsync(string tenantId, IReadOnlyCollection<string> streamIds, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<EventStream>> GetCachedStreamsAsync(string tenantId, IReadOnlyCollection<string> streamIds, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(streamIds);
         var found = new List<EventStream>(streamIds.Count);
@@ -87,7 +108,6 @@ public sealed class CachingStreamStore : IStreamStore
         ArgumentNullException.ThrowIfNull(stream);
         var updated = await _inner.UpdateStreamAsync(stream, expectedVersion, controlSets, cancellationToken);
 
-        // On a conflict the cached copy is what was stale: drop it, so the caller's retry reads the store.
         _invalidation.Publish(CacheScopes.Stream(stream.TenantId, stream.StreamId));
         return updated;
     }

@@ -4,12 +4,12 @@ using SetHub.Core.Tenants;
 
 namespace SetHub.Core.Caching;
 
-/// <summary>Caches tenants and credential lookups (one per authenticated request). Writes invalidate on every node.</summary>
+/// <summary>Caches credential lookups (one per authenticated request). Tenants themselves are read from the store, so
+/// the admin API reads its own writes on any node.</summary>
 public sealed class CachingTenantStore : ITenantStore
 {
     private readonly ITenantStore _inner;
     private readonly ICacheInvalidation _invalidation;
-    private readonly InvalidatingCache<string, Tenant?> _tenants;
     private readonly InvalidatingCache<(string, string), Credential?> _credentials;
 
     /// <summary>Wraps <paramref name="inner"/>.</summary>
@@ -18,9 +18,7 @@ public sealed class CachingTenantStore : ITenantStore
         ArgumentNullException.ThrowIfNull(invalidation);
         _inner = inner;
         _invalidation = invalidation;
-        _tenants = new InvalidatingCache<string, Tenant?>(TimeSpan.FromMinutes(1), 10_000, timeProvider);
         _credentials = new InvalidatingCache<(string, string), Credential?>(TimeSpan.FromMinutes(1), 100_000, timeProvider);
-        invalidation.Invalidated += _tenants.Invalidate;
         invalidation.Invalidated += _credentials.Invalidate;
     }
 
@@ -29,36 +27,20 @@ public sealed class CachingTenantStore : ITenantStore
     {
         ArgumentNullException.ThrowIfNull(tenant);
         var created = await _inner.CreateTenantAsync(tenant, tokenHash, keys, cancellationToken);
-        _invalidation.Publish(CacheScopes.Tenant(tenant.TenantId));
         _invalidation.Publish(CacheScopes.Credentials(tenant.TenantId));
         return created;
     }
 
     /// <inheritdoc />
-    public async Task<Tenant?> GetTenantAsync(string tenantId, CancellationToken cancellationToken = default)
-    {
-        if (_tenants.TryGet(tenantId, out var cached))
-        {
-            return cached;
-        }
-
-        var scope = CacheScopes.Tenant(tenantId);
-        var generation = _tenants.Generation(scope);
-        var tenant = await _inner.GetTenantAsync(tenantId, cancellationToken);
-        _tenants.Set(tenantId, scope, tenant, generation);
-        return tenant;
-    }
+    public Task<Tenant?> GetTenantAsync(string tenantId, CancellationToken cancellationToken = default) =>
+        _inner.GetTenantAsync(tenantId, cancellationToken);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<Tenant>> ListTenantsAsync(CancellationToken cancellationToken = default) => _inner.ListTenantsAsync(cancellationToken);
 
     /// <inheritdoc />
-    public async Task UpdateTenantAsync(Tenant tenant, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(tenant);
-        await _inner.UpdateTenantAsync(tenant, cancellationToken);
-        _invalidation.Publish(CacheScopes.Tenant(tenant.TenantId));
-    }
+    public Task UpdateTenantAsync(Tenant tenant, CancellationToken cancellationToken = default) =>
+        _inner.UpdateTenantAsync(tenant, cancellationToken);
 
     /// <inheritdoc />
     public async Task<Credential?> FindCredentialAsync(string tenantId, string tokenHash, CancellationToken cancellationToken = default)

@@ -2,7 +2,7 @@ namespace SetHub.Core.Caching;
 
 /// <summary>
 /// Tells every node that cached data changed. A scope names what changed (<c>stream:{tenant}/{stream}</c>,
-/// <c>tenant:{tenant}</c>, <c>credentials:{tenant}</c>), or <see cref="Everything"/> when a node may have missed
+/// <c>credentials:{tenant}</c>), or <see cref="Everything"/> when a node may have missed
 /// messages (its listener reconnected).
 /// </summary>
 public interface ICacheInvalidation

@@ -6,7 +6,9 @@ namespace SetHub.Core.Caching;
 /// A small read-through cache whose entries belong to a scope. Invalidating a scope bumps its generation; an entry
 /// written with an older generation is never returned. A reader takes the generation before it reads the store and
 /// writes the entry with it, so a value read before a concurrent invalidation cannot be cached as current. Entries
-/// also expire after a time to live, the safety net should an invalidation message be lost.
+/// also expire after a time to live, the safety net should an invalidation message be lost. Generations live in a
+/// fixed array of stripes indexed by the scope's hash, so memory stays bounded however many scopes come and go; two
+/// scopes sharing a stripe only cost each other an extra miss.
 /// </summary>
 /// <typeparam name="TKey">The key type.</typeparam>
 /// <typeparam name="TValue">The value type.</typeparam>
@@ -14,7 +16,9 @@ public sealed class InvalidatingCache<TKey, TValue>
     where TKey : notnull
 {
     private readonly ConcurrentDictionary<TKey, Entry> _entries = new();
-    private readonly ConcurrentDictionary<string, long> _scopes = new(StringComparer.Ordinal);
+    private const int Stripes = 4096;
+
+    private readonly long[] _generations = new long[Stripes];
     private readonly TimeSpan _timeToLive;
     private readonly int _capacity;
     private readonly TimeProvider _timeProvider;
@@ -30,7 +34,7 @@ public sealed class InvalidatingCache<TKey, TValue>
 
     /// <summary>The current generation of <paramref name="scope"/>: take it before reading the store.</summary>
     public (long Scope, long Everything) Generation(string scope) =>
-        (_scopes.GetValueOrDefault(scope), Volatile.Read(ref _everything));
+        (Volatile.Read(ref _generations[Stripe(scope)]), Volatile.Read(ref _everything));
 
     /// <summary>Returns a cached value that is still current.</summary>
     public bool TryGet(TKey key, out TValue value)
@@ -67,8 +71,10 @@ public sealed class InvalidatingCache<TKey, TValue>
             return;
         }
 
-        _scopes.AddOrUpdate(scope, 1, static (_, generation) => generation + 1);
+        Interlocked.Increment(ref _generations[Stripe(scope)]);
     }
+
+    private static int Stripe(string scope) => (int)((uint)StringComparer.Ordinal.GetHashCode(scope) % Stripes);
 
     private sealed record Entry(string Scope, TValue Value, (long Scope, long Everything) Generation, DateTimeOffset Expires);
 }

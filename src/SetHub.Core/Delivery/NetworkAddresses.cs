@@ -66,8 +66,30 @@ public static class NetworkAddresses
 
         Span<byte> v6 = stackalloc byte[16];
         address.TryWriteBytes(v6, out _);
-        return !(v6[0] == 0x20 && v6[1] == 0x01 && v6[2] == 0x0d && v6[3] == 0xb8); // 2001:db8::/32 documentation
+
+        // Prefixes that carry an IPv4 address inside: judge the address they lead to.
+        if (v6[..12].SequenceEqual(Nat64Prefix) || (v6[..12].IndexOfAnyExcept((byte)0) < 0))
+        {
+            return IsPublic(new IPAddress(v6[12..])); // NAT64 64:ff9b::/96, IPv4-compatible ::/96
+        }
+
+        if (v6[0] == 0x20 && v6[1] == 0x02)
+        {
+            return IsPublic(new IPAddress(v6[2..6])); // 6to4 2002::/16
+        }
+
+        return !(
+            (v6[0] == 0x20 && v6[1] == 0x01 && v6[2] == 0x0d && v6[3] == 0xb8) ||      // 2001:db8::/32 documentation
+            (v6[0] == 0x20 && v6[1] == 0x01 && v6[2] == 0x00 && v6[3] == 0x00) ||      // 2001::/32 Teredo
+            (v6[..6].SequenceEqual(LocalNat64Prefix)) ||                              // 64:ff9b:1::/48 local NAT64
+            (v6[..8].SequenceEqual(DiscardPrefix)));                                   // 100::/64 discard
     }
+
+    private static ReadOnlySpan<byte> Nat64Prefix => [0x00, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0];
+
+    private static ReadOnlySpan<byte> LocalNat64Prefix => [0x00, 0x64, 0xff, 0x9b, 0x00, 0x01];
+
+    private static ReadOnlySpan<byte> DiscardPrefix => [0x01, 0x00, 0, 0, 0, 0, 0, 0];
 
     private static uint Ipv4(byte a, byte b, byte c, byte d) => (uint)(a << 24 | b << 16 | c << 8 | d);
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using SetHub.Core.Caching;
 using SetHub.Core.Results;
 using SetHub.Core.Security;
 using SetHub.Core.Storage;
@@ -10,6 +11,7 @@ namespace SetHub.Core.Delivery;
 /// <summary>RFC 8936 poll delivery for one stream, including long polling (§2.2).</summary>
 public sealed class PollService(
     IStreamStore streams,
+    IStreamCache streamCache,
     ISetStore sets,
     IDeliverySignals signals,
     IOptions<PollOptions> options,
@@ -34,7 +36,9 @@ public sealed class PollService(
             return request.Error;
         }
 
-        var stream = await streams.GetStreamAsync(caller.TenantId!, streamId, cancellationToken);
+        // Polls are the hot path: the configuration comes from the cache. A change made on another node a moment ago
+        // cannot leak SETs: lanes and deletions are applied in the store, which the poll itself reads.
+        var stream = await streamCache.GetCachedStreamAsync(caller.TenantId!, streamId, cancellationToken);
         if (stream is null || stream.ReceiverId != caller.ReceiverId || stream.Delivery.Method != SsfConstants.DeliveryMethods.Poll)
         {
             return OperationError.NotFound($"No poll stream '{streamId}' for this receiver.");
@@ -45,25 +49,38 @@ public sealed class PollService(
 
         var settings = options.Value;
         var maxEvents = Math.Min(request.Value.MaxEvents ?? int.MaxValue, settings.MaxEventsPerResponse);
-        var batch = await sets.PollAsync(stream.TenantId, stream.StreamId, Query(request.Value.Acks, request.Value.Errors, maxEvents, settings), cancellationToken);
-        if (request.Value.ReturnImmediately || HasAnswer(batch, maxEvents))
+        if (request.Value.ReturnImmediately)
         {
-            return batch;
+            return await sets.PollAsync(stream.TenantId, stream.StreamId, Query(request.Value.Acks, request.Value.Errors, maxEvents, settings), cancellationToken);
         }
 
         var deadline = timeProvider.GetUtcNow() + settings.LongPollTimeout;
-        while (timeProvider.GetUtcNow() < deadline)
+        var (acks, errors) = (request.Value.Acks, request.Value.Errors);
+        while (true)
         {
+            // Listen before looking, so a SET queued while the store is read still wakes this poll.
             var remaining = deadline - timeProvider.GetUtcNow();
-            await signals.WaitForStreamAsync(stream.TenantId, stream.StreamId, remaining < SafetyRecheck ? remaining : SafetyRecheck, cancellationToken);
-            batch = await sets.PollAsync(stream.TenantId, stream.StreamId, Query([], new Dictionary<string, SetError>(), maxEvents, settings), cancellationToken);
-            if (HasAnswer(batch, maxEvents))
+            remaining = remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero;
+            using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var announced = signals.WaitForStreamAsync(stream.TenantId, stream.StreamId, remaining < SafetyRecheck ? remaining : SafetyRecheck, stopWaiting.Token);
+            PollBatch batch;
+            try
             {
-                return batch;
+                batch = await sets.PollAsync(stream.TenantId, stream.StreamId, Query(acks, errors, maxEvents, settings), cancellationToken);
+                (acks, errors) = ([], new Dictionary<string, SetError>()); // acknowledged once
+                if (HasAnswer(batch, maxEvents) || remaining <= TimeSpan.Zero)
+                {
+                    return batch;
+                }
+
+                await announced;
+            }
+            finally
+            {
+                await stopWaiting.CancelAsync();
+                await ((Task)announced).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
-
-        return batch;
     }
 
     // An acknowledge-only long poll (maxEvents 0) answers once SETs are available (R53).

@@ -10,6 +10,10 @@ namespace SetHub.Core.Delivery;
 /// permanent rejection dead-letters that SET and the batch goes on; a SET older than MaxDeliveryAge is
 /// dead-lettered without another attempt. Every outcome of the batch is recorded in one transaction.
 /// </summary>
+/// <remarks>
+/// The stream is read from the store itself (<see cref="IStreamStore.GetStreamAsync"/> is never cached): an endpoint
+/// or secret changed on another node a moment ago is the one used. Any unexpected error counts as a failed attempt with backoff, so nothing can spin.
+/// </remarks>
 public sealed partial class PushDeliveryProcessor(
     IStreamStore streams,
     IPushDeliveryStore queue,
@@ -20,7 +24,8 @@ public sealed partial class PushDeliveryProcessor(
     ILogger<PushDeliveryProcessor> logger)
 {
     /// <summary>Processes one claimed stream and releases its lease.</summary>
-    public async Task ProcessAsync(ClaimedStream claim, string owner, CancellationToken cancellationToken)
+    /// <returns>When the stream is due next, or <see langword="null"/>.</returns>
+    public async Task<DateTimeOffset?> ProcessAsync(ClaimedStream claim, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(claim);
         var settings = options.Value;
@@ -29,6 +34,7 @@ public sealed partial class PushDeliveryProcessor(
         var expired = new List<(string, string)>();
         (string Jti, string Error)? failed = null;
         DateTimeOffset? retryAt = null;
+        var unfinished = false;
 
         try
         {
@@ -62,28 +68,38 @@ public sealed partial class PushDeliveryProcessor(
                     continue;
                 }
 
-                var delay = RetrySchedule.NextDelay(claim.Failures + 1, settings, random, outcome.RetryAfter);
-                LogRetry(logger, claim.TenantId, claim.StreamId, set.Jti, outcome.Error!, claim.Failures + 1, delay);
                 failed = (set.Jti, outcome.Error!);
-                retryAt = timeProvider.GetUtcNow() + delay;
+                retryAt = Backoff(claim, outcome.RetryAfter, settings);
+                LogRetry(logger, claim.TenantId, claim.StreamId, set.Jti, outcome.Error!, claim.Failures + 1, retryAt.Value);
                 break;
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Shutting down: record what happened so far and hand the stream back at once.
+            unfinished = true;
         }
-        finally
+        catch (Exception exception)
         {
-            await queue.ReleaseAsync(
-                new PushBatchResult(claim, owner, delivered, rejected, expired, failed, retryAt, timeProvider.GetUtcNow()),
-                CancellationToken.None);
+            // A bug or a broken record (a secret that no longer decrypts): back off like any failure, never spin.
+            retryAt = Backoff(claim, retryAfter: null, settings);
+            LogUnexpected(logger, claim.TenantId, claim.StreamId, retryAt.Value, exception);
         }
+
+        return await queue.ReleaseAsync(
+            new PushBatchResult(claim, delivered, rejected, expired, failed, retryAt, timeProvider.GetUtcNow(), unfinished),
+            CancellationToken.None);
     }
+
+    private DateTimeOffset Backoff(ClaimedStream claim, TimeSpan? retryAfter, DeliveryOptions settings) =>
+        timeProvider.GetUtcNow() + RetrySchedule.NextDelay(claim.Failures + 1, settings, random, retryAfter);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Push to stream {TenantId}/{StreamId} rejected SET {Jti} for good: {Error}. It is dead-lettered.")]
     private static partial void LogRejected(ILogger logger, string tenantId, string streamId, string jti, string error);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Push to stream {TenantId}/{StreamId} failed for SET {Jti}: {Error}. Failure {Failures}; retrying in {Delay}.")]
-    private static partial void LogRetry(ILogger logger, string tenantId, string streamId, string jti, string error, int failures, TimeSpan delay);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Push to stream {TenantId}/{StreamId} failed for SET {Jti}: {Error}. Failure {Failures}; retrying at {RetryAt:O}.")]
+    private static partial void LogRetry(ILogger logger, string tenantId, string streamId, string jti, string error, int failures, DateTimeOffset retryAt);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Push delivery of stream {TenantId}/{StreamId} failed unexpectedly; retrying at {RetryAt:O}.")]
+    private static partial void LogUnexpected(ILogger logger, string tenantId, string streamId, DateTimeOffset retryAt, Exception exception);
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SetHub.Core.Caching;
 using SetHub.Core.Delivery;
 using SetHub.Core.Results;
 using SetHub.Core.Security;
@@ -23,6 +24,7 @@ public sealed record PublishResult(string Transaction, int Streams);
 public sealed class EventPublisher(
     ITenantStore tenants,
     IStreamStore streams,
+    IStreamCache streamCache,
     ISetStore sets,
     ISubjectOptOutStore optOuts,
     SigningKeyService keys,
@@ -92,7 +94,7 @@ public sealed class EventPublisher(
 
         var allSubjects = await streams.ListAllSubjectStreamsAsync(tenantId, cancellationToken);
         included.ExceptWith(allSubjects.Select(stream => stream.StreamId));
-        var explicitly = await streams.GetStreamsAsync(tenantId, included, cancellationToken);
+        var explicitly = await streamCache.GetCachedStreamsAsync(tenantId, included, cancellationToken);
 
         return allSubjects.Where(stream => !excluded.Contains(stream.StreamId))
             .Concat(explicitly.Where(stream => !stream.IncludesAllSubjects))

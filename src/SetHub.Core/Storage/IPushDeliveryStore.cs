@@ -4,7 +4,8 @@ namespace SetHub.Core.Storage;
 /// <param name="TenantId">The tenant.</param>
 /// <param name="StreamId">The stream.</param>
 /// <param name="Failures">Consecutive failed attempts so far (drives the backoff).</param>
-public sealed record ClaimedStream(string TenantId, string StreamId, int Failures);
+/// <param name="LeaseOwner">The token of this claim: only the holder of the current claim may release it.</param>
+public sealed record ClaimedStream(string TenantId, string StreamId, int Failures, string LeaseOwner);
 
 /// <summary>A push-lane SET waiting to be sent.</summary>
 /// <param name="Jti">Its <c>jti</c>.</param>
@@ -16,22 +17,30 @@ public sealed record PendingSet(string Jti, string Token, int Attempts, DateTime
 
 /// <summary>What happened to one claimed stream's SETs; recorded in one transaction.</summary>
 /// <param name="Stream">The claimed stream.</param>
-/// <param name="Owner">The node that holds the lease.</param>
 /// <param name="Delivered">SETs the receiver accepted: removed.</param>
 /// <param name="DeadLettered">SETs the receiver rejected for good, with the reason.</param>
 /// <param name="Expired">SETs older than MaxDeliveryAge, dead-lettered without another attempt.</param>
 /// <param name="Failed">The SET whose attempt failed and will be retried, with the error; or <see langword="null"/>.</param>
 /// <param name="RetryAt">When the stream is tried again after a failure; <see langword="null"/> when nothing failed.</param>
-/// <param name="Now">The current time: the stream is due again at once if it still has SETs.</param>
+/// <param name="Now">The current time.</param>
+/// <param name="Unfinished">Whether the batch was cut short (shutdown) rather than worked through: its SETs are due
+/// again at once, for this or another node.</param>
 public sealed record PushBatchResult(
     ClaimedStream Stream,
-    string Owner,
     IReadOnlyList<string> Delivered,
     IReadOnlyList<(string Jti, string Error)> DeadLettered,
     IReadOnlyList<(string Jti, string Error)> Expired,
     (string Jti, string Error)? Failed,
     DateTimeOffset? RetryAt,
-    DateTimeOffset Now);
+    DateTimeOffset Now,
+    bool Unfinished = false)
+{
+    /// <summary>A release of a claim nothing was done with.</summary>
+    public static PushBatchResult Untouched(ClaimedStream stream, DateTimeOffset now) => new(stream, [], [], [], null, null, now, Unfinished: true);
+
+    /// <summary>Whether any SET left the queue (delivered, rejected or expired).</summary>
+    public bool MadeProgress => Delivered.Count > 0 || DeadLettered.Count > 0 || Expired.Count > 0;
+}
 
 /// <summary>
 /// Push work, claimed per stream: a node leases a stream, sends its SETs in order, and records the outcome. A lease
@@ -39,15 +48,20 @@ public sealed record PushBatchResult(
 /// </summary>
 public interface IPushDeliveryStore
 {
-    /// <summary>Leases up to <paramref name="max"/> push streams that are due (or whose lease expired).</summary>
+    /// <summary>Leases up to <paramref name="max"/> push streams that are due (or whose lease expired) to the claim
+    /// token <paramref name="owner"/>, unique to this call.</summary>
     Task<IReadOnlyList<ClaimedStream>> ClaimStreamsAsync(string owner, int max, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken = default);
 
     /// <summary>The oldest push-lane SETs of a stream, in queue order.</summary>
     Task<IReadOnlyList<PendingSet>> GetPushSetsAsync(string tenantId, string streamId, int max, CancellationToken cancellationToken = default);
 
-    /// <summary>Records outcomes and reschedules the stream; the schedule is only touched while
-    /// <see cref="PushBatchResult.Owner"/> still holds the lease.</summary>
-    Task ReleaseAsync(PushBatchResult result, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Records outcomes and reschedules the stream, only while the claim still holds the lease. The stream is due:
+    /// at <see cref="PushBatchResult.RetryAt"/> after a failure; at once when SETs remain and the batch made progress
+    /// or was cut short; otherwise when a SET queued during the lease made it due (or never).
+    /// </summary>
+    /// <returns>When the stream is due next, or <see langword="null"/>.</returns>
+    Task<DateTimeOffset?> ReleaseAsync(PushBatchResult result, CancellationToken cancellationToken = default);
 
     /// <summary>When the next push stream becomes due, or <see langword="null"/> when none is waiting.</summary>
     Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken = default);

@@ -8,7 +8,7 @@ public interface IStreamStore
     /// <summary>Creates a stream.</summary>
     Task CreateStreamAsync(EventStream stream, CancellationToken cancellationToken = default);
 
-    /// <summary>Reads a stream.</summary>
+    /// <summary>Reads a stream as stored (never from a cache: see <see cref="Caching.IStreamCache"/> for that).</summary>
     Task<EventStream?> GetStreamAsync(string tenantId, string streamId, CancellationToken cancellationToken = default);
 
     /// <summary>Lists a receiver's streams, oldest first.</summary>

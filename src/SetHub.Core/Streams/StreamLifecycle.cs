@@ -9,7 +9,12 @@ namespace SetHub.Core.Streams;
 /// <c>inactivity_timeout</c> expires. Each one queues a stream-updated SET in the same transaction as the change —
 /// before the stream stops when it leaves enabled, and upon re-enabling when it returns (R118).
 /// </summary>
-public sealed class StreamLifecycle(IStreamStore streams, SetIssuer issuer, IDeliverySignals signals, TimeProvider timeProvider)
+public sealed partial class StreamLifecycle(
+    IStreamStore streams,
+    SetIssuer issuer,
+    IDeliverySignals signals,
+    TimeProvider timeProvider,
+    Microsoft.Extensions.Logging.ILogger<StreamLifecycle> logger)
 {
     /// <summary>The reason given when SetHub pauses a stream whose receiver went quiet.</summary>
     public const string InactivityReason = "inactivity_timeout";
@@ -57,13 +62,23 @@ public sealed class StreamLifecycle(IStreamStore streams, SetIssuer issuer, IDel
         var paused = 0;
         foreach (var stream in await streams.ListInactiveStreamsAsync(timeProvider.GetUtcNow(), limit, cancellationToken))
         {
-            var result = await ChangeStatusAsync(stream.TenantId, stream.StreamId, StreamStatus.Paused, InactivityReason, cancellationToken);
-            if (result.IsSuccess)
+            try
             {
-                paused++;
+                if ((await ChangeStatusAsync(stream.TenantId, stream.StreamId, StreamStatus.Paused, InactivityReason, cancellationToken)).IsSuccess)
+                {
+                    paused++;
+                }
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                // One broken stream (say, a signing key that no longer decrypts) must not stop the others' upkeep.
+                LogPauseFailed(logger, stream.TenantId, stream.StreamId, exception);
             }
         }
 
         return paused;
     }
+
+    [Microsoft.Extensions.Logging.LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Error, Message = "Could not pause the inactive stream {TenantId}/{StreamId}.")]
+    private static partial void LogPauseFailed(Microsoft.Extensions.Logging.ILogger logger, string tenantId, string streamId, Exception exception);
 }

@@ -18,7 +18,7 @@ namespace SetHub.Delivery;
 /// </summary>
 internal sealed class HttpPushTransport : IPushTransport, IDisposable
 {
-    private const int MaxErrorBodyBytes = 4096;
+    private const int MaxErrorBodyBytes = 16 * 1024;
     private static readonly MediaTypeHeaderValue SetMediaType = new(SsfConstants.MediaTypes.SecEventJwt);
 
     private readonly HttpClient _client;
@@ -31,6 +31,9 @@ internal sealed class HttpPushTransport : IPushTransport, IDisposable
         {
             AllowAutoRedirect = false,
             UseCookies = false,
+
+            // An environment proxy would make the connect hook check the proxy's address instead of the receiver's.
+            UseProxy = false,
             PooledConnectionLifetime = TimeSpan.FromMinutes(2),
             ConnectTimeout = TimeSpan.FromSeconds(5),
             ConnectCallback = ConnectAsync,
@@ -76,32 +79,66 @@ internal sealed class HttpPushTransport : IPushTransport, IDisposable
         {
             return PushResponse.TransportFailure($"timed out after {_options.RequestTimeout.TotalSeconds:0.#} s");
         }
-        catch (HttpRequestException exception)
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            // Whatever the network or the receiver did (reset mid-body, refused address, TLS failure), it is this
+            // attempt's failure, to be retried; only the caller's own cancellation escapes.
             return PushResponse.TransportFailure(exception.InnerException?.Message ?? exception.Message);
         }
     }
 
     public void Dispose() => _client.Dispose();
 
-    // RFC 8935 §2.3: {"err": …, "description": …}; anything else leaves the error code unknown.
+    // RFC 8935 §2.3: {"err": …, "description": …}. The top-level members are read token by token from at most the
+    // first 16 KiB, so a long description cannot hide the error code; a body that is not a JSON object has none.
     private static async Task<(string? Error, string? Description)> ReadErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+        var buffer = new byte[MaxErrorBodyBytes];
+        var length = await body.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken);
+        return ReadErrorMembers(buffer.AsSpan(0, length), isComplete: length < buffer.Length);
+    }
+
+    internal static (string? Error, string? Description) ReadErrorMembers(ReadOnlySpan<byte> json, bool isComplete)
+    {
+        string? error = null;
+        string? description = null;
+        var reader = new Utf8JsonReader(json, isFinalBlock: isComplete, state: default);
         try
         {
-            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-            var buffer = new byte[MaxErrorBodyBytes];
-            var length = await body.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken);
-            using var document = JsonDocument.Parse(buffer.AsMemory(0, length));
-            var root = document.RootElement;
-            return (
-                root.TryGetProperty("err", out var err) && err.ValueKind == JsonValueKind.String ? err.GetString() : null,
-                root.TryGetProperty("description", out var text) && text.ValueKind == JsonValueKind.String ? text.GetString() : null);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return (null, null);
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = reader.GetString();
+                if (!reader.Read())
+                {
+                    break;
+                }
+
+                if (reader.TokenType == JsonTokenType.String && name == "err")
+                {
+                    error = reader.GetString();
+                }
+                else if (reader.TokenType == JsonTokenType.String && name == "description")
+                {
+                    description = reader.GetString();
+                }
+                else if (!reader.TrySkip())
+                {
+                    break;
+                }
+            }
         }
         catch (JsonException)
         {
-            return (null, null);
+            // Malformed or cut off: keep what was read.
         }
+
+        return (error, description);
     }
 
     private static TimeSpan? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch

@@ -42,8 +42,13 @@ internal sealed partial class MaintenanceWorker(
                     LogPaused(logger, paused);
                 }
             }
-            catch (Exception exception) when (exception is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
+                break;
+            }
+            catch (Exception exception)
+            {
+                // Upkeep is idempotent: whatever failed is tried again next round. The node keeps serving.
                 LogStoreError(logger, exception);
             }
 
@@ -57,6 +62,6 @@ internal sealed partial class MaintenanceWorker(
     [LoggerMessage(Level = LogLevel.Information, Message = "Paused {Count} streams after their inactivity timeout.")]
     private static partial void LogPaused(ILogger logger, int count);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Maintenance could not reach the store; it will try again.")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Maintenance failed; it will try again.")]
     private static partial void LogStoreError(ILogger logger, Exception exception);
 }

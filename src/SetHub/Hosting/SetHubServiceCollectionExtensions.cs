@@ -136,7 +136,9 @@ internal static class SetHubServiceCollectionExtensions
             sp.GetRequiredService<RelationalTenantStore>(), sp.GetRequiredService<ICacheInvalidation>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IReceiverStore>(sp => new CachingReceiverStore(
             sp.GetRequiredService<RelationalReceiverStore>(), sp.GetRequiredService<ICacheInvalidation>()));
-        services.AddSingleton<IStreamStore>(sp => new CachingStreamStore(
+        services.AddSingleton(sp => new CachingStreamStore(
             sp.GetRequiredService<RelationalStreamStore>(), sp.GetRequiredService<ICacheInvalidation>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IStreamStore>(sp => sp.GetRequiredService<CachingStreamStore>());
+        services.AddSingleton<IStreamCache>(sp => sp.GetRequiredService<CachingStreamStore>());
     }
 }
