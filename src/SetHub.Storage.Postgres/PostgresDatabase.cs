@@ -15,6 +15,7 @@ public sealed class PostgresDatabase : RelationalDatabase, IStoreInitializer, IA
 {
     // An arbitrary constant naming SetHub's migration lock among the database's advisory locks.
     private const long MigrationLockKey = 0x5365_7448_7562_0001;
+    private const int MaxWriteAttempts = 3;
 
     private readonly NpgsqlDataSource _dataSource;
 
@@ -48,12 +49,28 @@ public sealed class PostgresDatabase : RelationalDatabase, IStoreInitializer, IA
     public override async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(work);
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var result = await work(connection, transaction);
-        await transaction.CommitAsync(cancellationToken);
-        return result;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                var result = await work(connection, transaction);
+                await transaction.CommitAsync(cancellationToken);
+                return result;
+            }
+            catch (PostgresException exception) when (IsTransient(exception) && attempt < MaxWriteAttempts)
+            {
+                // The transaction was rolled back as a whole, so running it again is safe. Lock orders are kept
+                // consistent, so this is rare: a jittered pause lets the other transaction finish first.
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 50) * attempt), cancellationToken);
+            }
+        }
     }
+
+    // 40P01 deadlock_detected, 40001 serialization_failure.
+    private static bool IsTransient(PostgresException exception) =>
+        exception.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure;
 
     /// <inheritdoc />
     public override string InList(string parameterName) => $"= ANY({parameterName})";
@@ -74,9 +91,9 @@ public sealed class PostgresDatabase : RelationalDatabase, IStoreInitializer, IA
 
     /// <summary>
     /// Inserts a whole batch in one statement: the SETs travel as parallel arrays and are joined to their streams, so
-    /// a fan-out to ten thousand streams is one round trip, not ten thousand. The stream rows are share-locked, so a
-    /// concurrent pause, disable or change of delivery method either sees these SETs or waits for them: a SET always
-    /// enters the lane of the stream as it is when both have committed.
+    /// a fan-out to ten thousand streams is one round trip, not ten thousand. The stream rows are share-locked, in key
+    /// order (as deletes lock them), so a concurrent pause, disable, delete or change of delivery method either sees
+    /// these SETs or waits for them: a SET always enters the lane of the stream as it is when both have committed.
     /// </summary>
     public override async Task<IReadOnlyList<EnqueuedSet>> InsertSetsAsync(
         DbConnection connection, DbTransaction transaction, IReadOnlyList<QueuedSet> sets, CancellationToken cancellationToken)
@@ -90,7 +107,7 @@ public sealed class PostgresDatabase : RelationalDatabase, IStoreInitializer, IA
                  AS v(tenant_id, stream_id, jti, token, event_type, is_control, created_at, ordinal)
             JOIN streams st ON st.tenant_id = v.tenant_id AND st.stream_id = v.stream_id
             WHERE v.is_control OR st.status <> 'disabled'
-            ORDER BY v.ordinal
+            ORDER BY v.tenant_id, v.stream_id, v.ordinal
             FOR SHARE OF st
             RETURNING tenant_id, stream_id, jti, lane
             """)
@@ -106,8 +123,18 @@ public sealed class PostgresDatabase : RelationalDatabase, IStoreInitializer, IA
             reader => (TenantId: reader.GetString(0), StreamId: reader.GetString(1), Jti: reader.GetString(2), Lane: QueueWriter.ParseLane(reader.GetString(3))),
             cancellationToken);
 
-        var byKey = sets.ToDictionary(s => (s.TenantId, s.StreamId, s.Jti));
-        return inserted.Select(row => new EnqueuedSet(byKey[(row.TenantId, row.StreamId, row.Jti)], row.Lane)).ToArray();
+        // Answered in the caller's order, whatever order the rows were locked and inserted in.
+        var ordinals = new Dictionary<(string, string, string), int>(sets.Count);
+        for (var i = 0; i < sets.Count; i++)
+        {
+            ordinals[(sets[i].TenantId, sets[i].StreamId, sets[i].Jti)] = i;
+        }
+
+        return inserted
+            .Select(row => (Ordinal: ordinals[(row.TenantId, row.StreamId, row.Jti)], row.Lane))
+            .OrderBy(row => row.Ordinal)
+            .Select(row => new EnqueuedSet(sets[row.Ordinal], row.Lane))
+            .ToArray();
     }
 
     /// <summary>One upsert for all the streams, in key order, so concurrent publishes lock schedule rows in the same

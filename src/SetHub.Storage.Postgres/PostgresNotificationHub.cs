@@ -28,12 +28,9 @@ public sealed partial class PostgresNotificationHub : IHostedService, IAsyncDisp
     private const int MaxQueuedMessages = 100_000;
 
     // Bounded: when the database is too slow to take the messages, the surplus is replaced by one "drop every cache,
-    // wake every waiter" message, which is always correct, only less precise.
-    private readonly Channel<string> _outgoing = Channel.CreateBounded<string>(new BoundedChannelOptions(MaxQueuedMessages)
-    {
-        SingleReader = true,
-        FullMode = BoundedChannelFullMode.DropWrite,
-    });
+    // wake every waiter" message, which is always correct, only less precise. (With DropWrite, TryWrite reports
+    // success for a dropped message; only the itemDropped callback tells.)
+    private readonly Channel<string> _outgoing;
 
     private int _overflowed;
     private readonly CancellationTokenSource _stopping = new();
@@ -46,6 +43,9 @@ public sealed partial class PostgresNotificationHub : IHostedService, IAsyncDisp
         _database = database;
         _signals = signals;
         _logger = logger;
+        _outgoing = Channel.CreateBounded<string>(
+            new BoundedChannelOptions(MaxQueuedMessages) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite },
+            _ => Interlocked.Exchange(ref _overflowed, 1));
     }
 
     /// <summary>Raised for a cache scope changed on another node (or <see cref="ICacheInvalidation.Everything"/>).</summary>
@@ -64,7 +64,7 @@ public sealed partial class PostgresNotificationHub : IHostedService, IAsyncDisp
     {
         if (!_outgoing.Writer.TryWrite(message))
         {
-            Interlocked.Exchange(ref _overflowed, 1);
+            Interlocked.Exchange(ref _overflowed, 1); // completed: the node is stopping
         }
     }
 
@@ -121,8 +121,10 @@ public sealed partial class PostgresNotificationHub : IHostedService, IAsyncDisp
             {
                 break;
             }
-            catch (Exception exception) when (exception is NpgsqlException or System.Net.Sockets.SocketException or IOException or InvalidOperationException or TimeoutException)
+            catch (Exception exception)
             {
+                // Whatever broke the connection (network, server restart, a bug in a handler), listen again: a node
+                // that stops listening would rely on its periodic re-checks for good.
                 IsListening = false;
                 LogListenerLost(_logger, delay, exception);
                 await Task.Delay(delay, stopping).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -223,6 +225,19 @@ public sealed partial class PostgresNotificationHub : IHostedService, IAsyncDisp
 
     private void Receive(string payload)
     {
+        try
+        {
+            Dispatch(payload);
+        }
+        catch (Exception exception)
+        {
+            // A failing subscriber must not take the listening connection down with it.
+            LogDispatchFailed(_logger, exception);
+        }
+    }
+
+    private void Dispatch(string payload)
+    {
         var lines = payload.Split('\n');
         if (lines.Length == 0 || lines[0] == $"from {_node}")
         {
@@ -249,6 +264,9 @@ public sealed partial class PostgresNotificationHub : IHostedService, IAsyncDisp
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Lost the PostgreSQL notification listener; reconnecting in {Delay}. Until then, nodes rely on periodic re-checks.")]
     private static partial void LogListenerLost(ILogger logger, TimeSpan delay, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Handling a notification from another node failed.")]
+    private static partial void LogDispatchFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not send a PostgreSQL notification to the other nodes; they will catch up from the store.")]
     private static partial void LogNotifyFailed(ILogger logger, Exception exception);

@@ -9,6 +9,8 @@ namespace SetHub.Storage.Relational;
 /// </summary>
 public sealed class RelationalPushDeliveryStore(RelationalDatabase database) : IPushDeliveryStore
 {
+    private const string ResetDuringLease = "@claimed_failures > 0 AND failures = 0";
+
     /// <inheritdoc />
     public Task<IReadOnlyList<ClaimedStream>> ClaimStreamsAsync(string owner, int max, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken = default) =>
         database.WriteAsync<IReadOnlyList<ClaimedStream>>(
@@ -25,7 +27,7 @@ public sealed class RelationalPushDeliveryStore(RelationalDatabase database) : I
                 .With("@owner", owner)
                 .With("@now", now.ToDb())
                 .With("@max", (long)max)
-                .QueryAsync(reader => new ClaimedStream(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), owner), cancellationToken),
+                .QueryAsync(reader => new ClaimedStream(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), owner, leaseUntil), cancellationToken),
             cancellationToken);
 
     /// <inheritdoc />
@@ -45,10 +47,32 @@ public sealed class RelationalPushDeliveryStore(RelationalDatabase database) : I
     }
 
     /// <inheritdoc />
+    public async Task<bool> CanSendAsync(ClaimedStream claim, string jti, long streamVersion, DateTimeOffset sendDeadline, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.CreateCommand(null, $"""
+                SELECT 1 FROM sets s
+                JOIN streams st ON st.tenant_id = s.tenant_id AND st.stream_id = s.stream_id
+                JOIN delivery_schedule ds ON ds.tenant_id = s.tenant_id AND ds.stream_id = s.stream_id
+                WHERE s.tenant_id = @tenant_id AND s.stream_id = @stream_id AND s.jti = @jti
+                  AND s.state = {RelationalSetStore.Queued} AND s.lane = '{QueueWriter.Push}'
+                  AND st.version = @version AND ds.lease_owner = @owner AND ds.leased_until > @deadline
+                """)
+            .With("@tenant_id", claim.TenantId)
+            .With("@stream_id", claim.StreamId)
+            .With("@jti", jti)
+            .With("@version", streamVersion)
+            .With("@owner", claim.LeaseOwner)
+            .With("@deadline", sendDeadline.ToDb())
+            .ScalarAsync(cancellationToken) is not null;
+    }
+
+    /// <inheritdoc />
     public Task<DateTimeOffset?> ReleaseAsync(PushBatchResult result, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(result);
-        var (tenantId, streamId, failures, owner) = result.Stream;
+        var (tenantId, streamId, failures, owner, _) = result.Stream;
         return database.WriteAsync<DateTimeOffset?>(async (connection, transaction) =>
         {
             if (result.Delivered.Count > 0)
@@ -80,15 +104,22 @@ public sealed class RelationalPushDeliveryStore(RelationalDatabase database) : I
             // (the stream stopped being a push stream) must not reschedule itself at once: that would spin.
             var remaining = result.RetryAt is null && (result.MadeProgress || result.Unfinished) &&
                 await RelationalSetStore.HasPushWorkAsync(connection, transaction, tenantId, streamId, cancellationToken);
-            var dueAt = result.RetryAt is not null ? "@retry_at" : remaining ? "@now" : "due_at";
+            // A change to the stream during the lease reset its backoff (failures 0, due at once): the receiver may have
+            // fixed what failed, so that reset wins over this batch's failure count.
+            var dueAt = result.RetryAt is not null ? $"CASE WHEN {ResetDuringLease} THEN COALESCE(due_at, @retry_at) ELSE @retry_at END"
+                : remaining ? "@now"
+                : "due_at";
             var reschedule = connection.CreateCommand(transaction, $"""
-                    UPDATE delivery_schedule SET due_at = {dueAt}, failures = @failures, leased_until = NULL, lease_owner = NULL
+                    UPDATE delivery_schedule
+                    SET due_at = {dueAt}, failures = CASE WHEN {ResetDuringLease} THEN 0 ELSE @failures END,
+                        leased_until = NULL, lease_owner = NULL
                     WHERE tenant_id = @tenant_id AND stream_id = @stream_id AND lease_owner = @owner
                     RETURNING due_at
                     """)
                 .With("@tenant_id", tenantId)
                 .With("@stream_id", streamId)
                 .With("@owner", owner)
+                .With("@claimed_failures", failures)
                 .With("@failures", result.RetryAt is not null ? failures + 1 : result.Delivered.Count > 0 ? 0 : failures);
             if (result.RetryAt is { } retryAt)
             {
@@ -119,11 +150,14 @@ public sealed class RelationalPushDeliveryStore(RelationalDatabase database) : I
     public async Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        var next = await connection.CreateCommand(null, """
-                SELECT MIN(CASE WHEN leased_until IS NOT NULL THEN leased_until ELSE due_at END) FROM delivery_schedule
-                WHERE due_at IS NOT NULL OR leased_until IS NOT NULL
+        // Two probes, one per partial index (delivery_schedule_due, delivery_schedule_leases): each reads one index
+        // entry, however many push streams there are. An OR in one query would scan the table.
+        var times = await connection.CreateCommand(null, """
+                SELECT (SELECT MIN(due_at) FROM delivery_schedule WHERE due_at IS NOT NULL AND leased_until IS NULL),
+                       (SELECT MIN(leased_until) FROM delivery_schedule WHERE leased_until IS NOT NULL)
                 """)
-            .ScalarAsync(cancellationToken);
-        return next is null ? null : DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(next, System.Globalization.CultureInfo.InvariantCulture));
+            .QueryAsync(reader => (Due: reader.GetNullableTime(0), LeaseEnd: reader.GetNullableTime(1)), cancellationToken);
+        var (due, leaseEnd) = times[0];
+        return due is null ? leaseEnd : leaseEnd is null ? due : due < leaseEnd ? due : leaseEnd;
     }
 }

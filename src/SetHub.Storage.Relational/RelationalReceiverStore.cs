@@ -55,10 +55,11 @@ public sealed class RelationalReceiverStore(RelationalDatabase database) : IRece
     public Task<bool> DeleteReceiverAsync(string tenantId, string receiverId, CancellationToken cancellationToken = default) =>
         database.WriteAsync(async (connection, transaction) =>
         {
-            var streamIds = await connection.CreateCommand(transaction, "SELECT stream_id FROM streams WHERE tenant_id = @tenant_id AND receiver_id = @receiver_id")
+            var streamIds = await connection.CreateCommand(transaction, "SELECT stream_id FROM streams WHERE tenant_id = @tenant_id AND receiver_id = @receiver_id ORDER BY stream_id")
                 .With("@tenant_id", tenantId)
                 .With("@receiver_id", receiverId)
                 .QueryAsync(reader => reader.GetString(0), cancellationToken);
+            // In key order, the order a publish share-locks streams in: the two cannot deadlock.
             foreach (var streamId in streamIds)
             {
                 await RelationalStreamStore.DeleteStreamRowsAsync(connection, transaction, tenantId, streamId, cancellationToken);

@@ -143,8 +143,9 @@ public sealed class RelationalSetStore(RelationalDatabase database) : ISetStore
                     UPDATE sets SET state = {Dead}, last_error = CASE
                         WHEN last_error IS NULL THEN 'expired: not delivered within the maximum delivery age'
                         ELSE 'expired: not delivered within the maximum delivery age; last error: ' || last_error END
-                    WHERE (tenant_id, stream_id, seq) IN (
-                        SELECT tenant_id, stream_id, seq FROM sets WHERE state = {Queued} AND queued_at < @cutoff ORDER BY queued_at LIMIT @limit)
+                    WHERE state = {Queued} AND (tenant_id, stream_id, seq) IN (
+                        SELECT tenant_id, stream_id, seq FROM sets WHERE state = {Queued} AND queued_at < @cutoff ORDER BY queued_at
+                        LIMIT @limit{database.ForUpdateSkipLocked})
                     """)
                 .With("@cutoff", queuedBefore.ToDb())
                 .With("@limit", (long)limit)

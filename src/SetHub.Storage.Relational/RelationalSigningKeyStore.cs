@@ -51,17 +51,20 @@ public sealed class RelationalSigningKeyStore(RelationalDatabase database) : ISi
                 await command.ExecuteAsync(cancellationToken);
             }
 
+            // Without a rotation, a key whose algorithm already has an active one is not added (signing_keys_active):
+            // of two nodes creating a tenant's first RS256 key at once, the first wins and both then sign with it.
             foreach (var key in keys)
             {
-                await InsertAsync(connection, transaction, key, cancellationToken);
+                await InsertAsync(connection, transaction, key, cancellationToken, skipIfActiveExists: retireActiveAt is null);
             }
         }, cancellationToken);
     }
 
-    internal static Task<int> InsertAsync(DbConnection connection, DbTransaction transaction, SigningKeyRecord key, CancellationToken cancellationToken) =>
-        connection.CreateCommand(transaction, """
+    internal static Task<int> InsertAsync(DbConnection connection, DbTransaction transaction, SigningKeyRecord key, CancellationToken cancellationToken, bool skipIfActiveExists = false) =>
+        connection.CreateCommand(transaction, $"""
                 INSERT INTO signing_keys (tenant_id, kid, alg, public_jwk, private_key, created_at, retired_at)
                 VALUES (@tenant_id, @kid, @alg, @public_jwk, @private_key, @created_at, @retired_at)
+                {(skipIfActiveExists ? "ON CONFLICT (tenant_id, alg) WHERE retired_at IS NULL DO NOTHING" : string.Empty)}
                 """)
             .With("@tenant_id", key.TenantId)
             .With("@kid", key.KeyId)

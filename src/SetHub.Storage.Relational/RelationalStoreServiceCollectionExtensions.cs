@@ -25,6 +25,7 @@ public static class RelationalStoreServiceCollectionExtensions
         services.AddSingleton<ISetStore, RelationalSetStore>();
         services.AddSingleton<IPushDeliveryStore, RelationalPushDeliveryStore>();
         services.AddSingleton<ISubjectOptOutStore, RelationalSubjectOptOutStore>();
+        services.AddSingleton<ITimerStore, RelationalTimerStore>();
         return services;
     }
 }

@@ -28,11 +28,13 @@ public sealed class RelationalStreamStore(RelationalDatabase database, ISecretPr
         ArgumentNullException.ThrowIfNull(stream);
         return database.WriteAsync(
             (connection, transaction) => Bind(connection.CreateCommand(transaction, $"""
-                    INSERT INTO streams ({Columns})
+                    INSERT INTO streams ({Columns}, inactive_at)
                     VALUES (@tenant_id, @stream_id, @receiver_id, @audience, @events_requested, @events_delivered, @delivery_method,
                             @endpoint_url, @authorization_header, @description, @status, @status_reason, @signing_alg,
-                            @default_subjects, @created_at, @updated_at, @version, @inactivity_timeout, @min_verification_interval)
+                            @default_subjects, @created_at, @updated_at, @version, @inactivity_timeout, @min_verification_interval,
+                            @inactive_at)
                     """), stream)
+                .With("@inactive_at", (stream.CreatedAt + stream.InactivityTimeout)?.ToDb())
                 .ExecuteAsync(cancellationToken),
             cancellationToken);
     }
@@ -62,21 +64,38 @@ public sealed class RelationalStreamStore(RelationalDatabase database, ISecretPr
     }
 
     /// <inheritdoc />
-    public Task<bool> UpdateStreamAsync(EventStream stream, long expectedVersion, IReadOnlyList<QueuedSet>? controlSets = null, CancellationToken cancellationToken = default)
+    public Task<bool> UpdateStreamAsync(EventStream stream, long expectedVersion, IReadOnlyList<QueuedSet>? controlSets = null, CancellationToken cancellationToken = default) =>
+        UpdateAsync(stream, expectedVersion, controlSets, inactiveBefore: null, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<bool> PauseInactiveStreamAsync(EventStream paused, long expectedVersion, QueuedSet announcement, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        UpdateAsync(paused, expectedVersion, [announcement], inactiveBefore: now, cancellationToken);
+
+    private Task<bool> UpdateAsync(
+        EventStream stream, long expectedVersion, IReadOnlyList<QueuedSet>? controlSets, DateTimeOffset? inactiveBefore, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(stream);
         return database.WriteAsync(async (connection, transaction) =>
         {
-            var updated = await Bind(connection.CreateCommand(transaction, """
+            // Re-enabling restarts the inactivity clock, or the upkeep would pause the stream again at once.
+            var command = Bind(connection.CreateCommand(transaction, $"""
                     UPDATE streams
                     SET events_requested = @events_requested, events_delivered = @events_delivered,
                         delivery_method = @delivery_method, endpoint_url = @endpoint_url,
                         authorization_header = @authorization_header, description = @description, status = @status,
-                        status_reason = @status_reason, updated_at = @updated_at, version = @version
+                        status_reason = @status_reason, updated_at = @updated_at, version = @version,
+                        inactive_at = CASE WHEN @status = 'enabled' AND status <> 'enabled' THEN @updated_at + inactivity_timeout * 1000
+                                           ELSE inactive_at END
                     WHERE tenant_id = @tenant_id AND stream_id = @stream_id AND version = @expected_version
+                      {(inactiveBefore is null ? string.Empty : "AND inactive_at < @inactive_before")}
                     """), stream with { Version = expectedVersion + 1 })
-                .With("@expected_version", expectedVersion)
-                .ExecuteAsync(cancellationToken);
+                .With("@expected_version", expectedVersion);
+            if (inactiveBefore is { } before)
+            {
+                command.With("@inactive_before", before.ToDb());
+            }
+
+            var updated = await command.ExecuteAsync(cancellationToken);
             if (updated == 0)
             {
                 return false;
@@ -151,7 +170,7 @@ public sealed class RelationalStreamStore(RelationalDatabase database, ISecretPr
     public Task TouchAsync(string tenantId, string streamId, DateTimeOffset now, TimeSpan granularity, CancellationToken cancellationToken = default) =>
         database.WriteAsync(
             (connection, transaction) => connection.CreateCommand(transaction, """
-                    UPDATE streams SET last_activity_at = @now
+                    UPDATE streams SET last_activity_at = @now, inactive_at = @now + inactivity_timeout * 1000
                     WHERE tenant_id = @tenant_id AND stream_id = @stream_id AND (last_activity_at IS NULL OR last_activity_at < @threshold)
                     """)
                 .With("@tenant_id", tenantId)
@@ -181,8 +200,8 @@ public sealed class RelationalStreamStore(RelationalDatabase database, ISecretPr
         await using var connection = await database.OpenAsync(cancellationToken);
         return await connection.CreateCommand(null, $"""
                 SELECT {Columns} FROM streams
-                WHERE status = 'enabled' AND inactivity_timeout IS NOT NULL
-                  AND COALESCE(last_activity_at, created_at) + inactivity_timeout * 1000 < @now
+                WHERE status = 'enabled' AND inactive_at IS NOT NULL AND inactive_at < @now
+                ORDER BY inactive_at
                 LIMIT @limit
                 """)
             .With("@now", now.ToDb())
@@ -313,6 +332,10 @@ public sealed class RelationalStreamStore(RelationalDatabase database, ISecretPr
             tenantId, streamId, row.Key, row.Json, row.Included, row.Verified, keysBySubject[row.Key].Order(StringComparer.Ordinal).ToArray(), row.CreatedAt)).ToArray();
     }
 
+    // The stream row goes first: deleting it takes the row lock a publish share-locks before it inserts SETs and marks
+    // the stream due, so a concurrent publish either commits before this delete reads the stream's other rows (and
+    // its SETs are deleted with them) or finds no stream (and inserts nothing). The same lock order as publishing
+    // means the two never deadlock.
     internal static async Task<bool> DeleteStreamRowsAsync(
         DbConnection connection,
         DbTransaction transaction,
@@ -320,6 +343,11 @@ public sealed class RelationalStreamStore(RelationalDatabase database, ISecretPr
         string streamId,
         CancellationToken cancellationToken)
     {
+        var deleted = await connection.CreateCommand(transaction, "DELETE FROM streams WHERE tenant_id = @tenant_id AND stream_id = @stream_id")
+            .With("@tenant_id", tenantId)
+            .With("@stream_id", streamId)
+            .ExecuteAsync(cancellationToken) > 0;
+
         foreach (var table in StreamOwnedTables)
         {
             await connection.CreateCommand(transaction, $"DELETE FROM {table} WHERE tenant_id = @tenant_id AND stream_id = @stream_id")
@@ -328,10 +356,7 @@ public sealed class RelationalStreamStore(RelationalDatabase database, ISecretPr
                 .ExecuteAsync(cancellationToken);
         }
 
-        return await connection.CreateCommand(transaction, "DELETE FROM streams WHERE tenant_id = @tenant_id AND stream_id = @stream_id")
-            .With("@tenant_id", tenantId)
-            .With("@stream_id", streamId)
-            .ExecuteAsync(cancellationToken) > 0;
+        return deleted;
     }
 
     private static string Purpose(string tenantId, string streamId) => $"authorization-header:{tenantId}:{streamId}";

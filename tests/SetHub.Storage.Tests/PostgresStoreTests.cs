@@ -49,7 +49,7 @@ public sealed class PostgresStoreTests : StoreContractTests
             JOIN pg_class t ON t.oid = i.indrelid
             JOIN pg_namespace n ON n.oid = t.relnamespace AND n.nspname = 'public'
             JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = i.indkey[0]
-            WHERE i.indisprimary AND t.relname NOT IN ('settings', 'schema_migrations')
+            WHERE i.indisprimary AND t.relname NOT IN ('settings', 'schema_migrations', 'timers')
             """, connection);
         await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
         var tables = 0;

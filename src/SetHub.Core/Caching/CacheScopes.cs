@@ -8,4 +8,7 @@ public static class CacheScopes
 
     /// <summary>Every credential (token hash) of one tenant.</summary>
     public static string Credentials(string tenantId) => $"credentials:{tenantId}";
+
+    /// <summary>The active signing keys of one tenant.</summary>
+    public static string SigningKeys(string tenantId) => $"keys:{tenantId}";
 }

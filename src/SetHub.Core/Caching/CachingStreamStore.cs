@@ -113,6 +113,15 @@ public sealed class CachingStreamStore : IStreamStore, IStreamCache
     }
 
     /// <inheritdoc />
+    public async Task<bool> PauseInactiveStreamAsync(EventStream paused, long expectedVersion, QueuedSet announcement, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(paused);
+        var updated = await _inner.PauseInactiveStreamAsync(paused, expectedVersion, announcement, now, cancellationToken);
+        _invalidation.Publish(CacheScopes.Stream(paused.TenantId, paused.StreamId));
+        return updated;
+    }
+
+    /// <inheritdoc />
     public async Task<bool> DeleteStreamAsync(string tenantId, string streamId, CancellationToken cancellationToken = default)
     {
         var deleted = await _inner.DeleteStreamAsync(tenantId, streamId, cancellationToken);

@@ -30,8 +30,13 @@ public sealed class DeliveryOptions
     /// <summary>How many SETs of one stream are sent, in order, per claim of the stream. Default: 20.</summary>
     public int StreamBatchSize { get; set; } = 20;
 
-    /// <summary>How long a node owns a claimed stream; if it dies, another node takes the stream over after this.
-    /// Must exceed <see cref="StreamBatchSize"/> × <see cref="RequestTimeout"/>. Default: 5 minutes.</summary>
+    /// <summary>How long one claim of a stream may keep sending before it hands the stream back, so streams that are
+    /// slow to answer take turns with the others instead of holding a delivery slot for a whole batch. Default: 1 second.</summary>
+    public TimeSpan StreamTimeSlice { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a node owns a claimed stream; if it dies, another node takes the stream over after this. A push
+    /// starts only while at least twice <see cref="RequestTimeout"/> of the lease is left, so it must exceed three times
+    /// <see cref="RequestTimeout"/>. Default: 5 minutes.</summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>How often an idle node looks for due work it was not told about. Default: 5 seconds.</summary>

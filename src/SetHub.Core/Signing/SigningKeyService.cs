@@ -1,56 +1,80 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
+using SetHub.Core.Caching;
 using SetHub.Core.Security;
 using SetHub.Core.Storage;
 
 namespace SetHub.Core.Signing;
 
 /// <summary>
-/// Tenant signing keys: creation, the active key per algorithm (cached), the published JWKS and rotation.
+/// Tenant signing keys: creation, the active key per algorithm (cached), the published JWKS and rotation. A rotation
+/// on any node drops the other nodes' cached active keys at once (<see cref="ICacheInvalidation"/>), so no node keeps
+/// signing with a key rotated out because it was compromised.
 /// </summary>
-public sealed class SigningKeyService(
-    ISigningKeyStore store,
-    ISecretProtector protector,
-    IOptions<SigningKeyOptions> options,
-    TimeProvider timeProvider)
+public sealed class SigningKeyService
 {
+    private readonly ISigningKeyStore _store;
+    private readonly ISecretProtector _protector;
+    private readonly IOptions<SigningKeyOptions> _options;
+    private readonly ICacheInvalidation _invalidation;
+    private readonly TimeProvider _timeProvider;
+
     // Key material never changes for a kid, so decrypted keys are cached for the life of the process.
     private readonly ConcurrentDictionary<string, SigningKey> _keysByKid = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string TenantId, string Algorithm), (string KeyId, DateTimeOffset Expires)> _active = new();
 
+    /// <summary>Creates the service and subscribes to key invalidations from every node.</summary>
+    public SigningKeyService(
+        ISigningKeyStore store,
+        ISecretProtector protector,
+        IOptions<SigningKeyOptions> options,
+        ICacheInvalidation invalidation,
+        TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(invalidation);
+        _store = store;
+        _protector = protector;
+        _options = options;
+        _invalidation = invalidation;
+        _timeProvider = timeProvider;
+        invalidation.Invalidated += ForgetActiveKeys;
+    }
+
     /// <summary>Generates a tenant's first key (ES256), to be stored with the tenant.</summary>
     public SigningKeyRecord CreateInitialKey(string tenantId) =>
-        SigningKeyGenerator.Generate(tenantId, SsfConstants.Algorithms.ES256, protector, timeProvider.GetUtcNow());
+        SigningKeyGenerator.Generate(tenantId, SsfConstants.Algorithms.ES256, _protector, _timeProvider.GetUtcNow());
 
     /// <summary>Returns the key SETs for <paramref name="tenantId"/> are signed with under <paramref name="algorithm"/>,
     /// creating one on first use of that algorithm (RS256 is created when a receiver first needs it).</summary>
     public async Task<SigningKey> GetSigningKeyAsync(string tenantId, string algorithm, CancellationToken cancellationToken = default)
     {
-        var now = timeProvider.GetUtcNow();
+        var now = _timeProvider.GetUtcNow();
         if (_active.TryGetValue((tenantId, algorithm), out var active) && active.Expires > now &&
             _keysByKid.TryGetValue(active.KeyId, out var cached))
         {
             return cached;
         }
 
-        var records = await store.ListSigningKeysAsync(tenantId, cancellationToken);
-        var record = records.FirstOrDefault(k => k.Algorithm == algorithm && k.RetiredAt is null);
+        var record = await FindActiveAsync(tenantId, algorithm, cancellationToken);
         if (record is null)
         {
-            record = SigningKeyGenerator.Generate(tenantId, algorithm, protector, now);
-            await store.AddSigningKeysAsync(tenantId, [record], retireActiveAt: null, cancellationToken);
+            // Nodes racing to create a tenant's first key of this algorithm: the store keeps one active key per
+            // algorithm, so every node signs with whichever was stored first.
+            await _store.AddSigningKeysAsync(tenantId, [SigningKeyGenerator.Generate(tenantId, algorithm, _protector, now)], retireActiveAt: null, cancellationToken);
+            record = await FindActiveAsync(tenantId, algorithm, cancellationToken)
+                ?? throw new InvalidOperationException($"Tenant '{tenantId}' has no active {algorithm} key after creating one.");
         }
 
-        var key = _keysByKid.GetOrAdd(record.KeyId, static (_, state) => SigningKey.Load(state.record, state.protector), (record, protector));
-        _active[(tenantId, algorithm)] = (record.KeyId, now + options.Value.ActiveKeyCacheDuration);
+        var key = _keysByKid.GetOrAdd(record.KeyId, static (_, state) => SigningKey.Load(state.record, state.protector), (record, protector: _protector));
+        _active[(tenantId, algorithm)] = (record.KeyId, now + _options.Value.ActiveKeyCacheDuration);
         return key;
     }
 
     /// <summary>The public JWKs to publish: active keys, and retired ones still within the grace period.</summary>
     public async Task<IReadOnlyList<SigningKeyRecord>> GetPublishedKeysAsync(string tenantId, CancellationToken cancellationToken = default)
     {
-        var cutoff = timeProvider.GetUtcNow() - options.Value.RotationGracePeriod;
-        var records = await store.ListSigningKeysAsync(tenantId, cancellationToken);
+        var cutoff = _timeProvider.GetUtcNow() - _options.Value.RotationGracePeriod;
+        var records = await _store.ListSigningKeysAsync(tenantId, cancellationToken);
         return records.Where(k => k.RetiredAt is null || k.RetiredAt > cutoff).ToArray();
     }
 
@@ -61,20 +85,30 @@ public sealed class SigningKeyService(
     /// <returns>The new keys.</returns>
     public async Task<IReadOnlyList<SigningKeyRecord>> RotateAsync(string tenantId, CancellationToken cancellationToken = default)
     {
-        var now = timeProvider.GetUtcNow();
-        var existing = await store.ListSigningKeysAsync(tenantId, cancellationToken);
+        var now = _timeProvider.GetUtcNow();
+        var existing = await _store.ListSigningKeysAsync(tenantId, cancellationToken);
         var algorithms = existing.Where(k => k.RetiredAt is null).Select(k => k.Algorithm)
             .Append(SsfConstants.Algorithms.ES256)
             .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal);
 
-        var fresh = algorithms.Select(algorithm => SigningKeyGenerator.Generate(tenantId, algorithm, protector, now)).ToArray();
-        await store.AddSigningKeysAsync(tenantId, fresh, retireActiveAt: now, cancellationToken);
-        foreach (var key in fresh)
-        {
-            _active.TryRemove((tenantId, key.Algorithm), out _);
-        }
-
+        var fresh = algorithms.Select(algorithm => SigningKeyGenerator.Generate(tenantId, algorithm, _protector, now)).ToArray();
+        await _store.AddSigningKeysAsync(tenantId, fresh, retireActiveAt: now, cancellationToken);
+        _invalidation.Publish(CacheScopes.SigningKeys(tenantId));
         return fresh;
+    }
+
+    private async Task<SigningKeyRecord?> FindActiveAsync(string tenantId, string algorithm, CancellationToken cancellationToken) =>
+        (await _store.ListSigningKeysAsync(tenantId, cancellationToken)).FirstOrDefault(k => k.Algorithm == algorithm && k.RetiredAt is null);
+
+    private void ForgetActiveKeys(string scope)
+    {
+        foreach (var (tenantId, algorithm) in _active.Keys)
+        {
+            if (scope == ICacheInvalidation.Everything || scope == CacheScopes.SigningKeys(tenantId))
+            {
+                _active.TryRemove((tenantId, algorithm), out _);
+            }
+        }
     }
 }

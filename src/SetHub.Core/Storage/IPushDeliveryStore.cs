@@ -5,7 +5,8 @@ namespace SetHub.Core.Storage;
 /// <param name="StreamId">The stream.</param>
 /// <param name="Failures">Consecutive failed attempts so far (drives the backoff).</param>
 /// <param name="LeaseOwner">The token of this claim: only the holder of the current claim may release it.</param>
-public sealed record ClaimedStream(string TenantId, string StreamId, int Failures, string LeaseOwner);
+/// <param name="LeaseUntil">When the lease ends; after that another node may take the stream over.</param>
+public sealed record ClaimedStream(string TenantId, string StreamId, int Failures, string LeaseOwner, DateTimeOffset LeaseUntil);
 
 /// <summary>A push-lane SET waiting to be sent.</summary>
 /// <param name="Jti">Its <c>jti</c>.</param>
@@ -23,8 +24,9 @@ public sealed record PendingSet(string Jti, string Token, int Attempts, DateTime
 /// <param name="Failed">The SET whose attempt failed and will be retried, with the error; or <see langword="null"/>.</param>
 /// <param name="RetryAt">When the stream is tried again after a failure; <see langword="null"/> when nothing failed.</param>
 /// <param name="Now">The current time.</param>
-/// <param name="Unfinished">Whether the batch was cut short (shutdown) rather than worked through: its SETs are due
-/// again at once, for this or another node.</param>
+/// <param name="Unfinished">Whether the batch was cut short rather than worked through (its time slice or lease ran
+/// out, the stream changed, or the node is shutting down): whatever push work is left is due again at once, for this or
+/// another node.</param>
 public sealed record PushBatchResult(
     ClaimedStream Stream,
     IReadOnlyList<string> Delivered,
@@ -54,6 +56,15 @@ public interface IPushDeliveryStore
 
     /// <summary>The oldest push-lane SETs of a stream, in queue order.</summary>
     Task<IReadOnlyList<PendingSet>> GetPushSetsAsync(string tenantId, string streamId, int max, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Whether <paramref name="jti"/> may still be pushed under <paramref name="claim"/>: the SET is still queued in the
+    /// push lane (its stream was not paused, disabled, deleted or switched to poll), the stream is still at
+    /// <paramref name="streamVersion"/> (its endpoint and secret are the ones read), and the claim still holds the lease
+    /// past <paramref name="sendDeadline"/>. Asked before every push but a batch's first, so a change made through any
+    /// node stops a running batch within one request.
+    /// </summary>
+    Task<bool> CanSendAsync(ClaimedStream claim, string jti, long streamVersion, DateTimeOffset sendDeadline, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Records outcomes and reschedules the stream, only while the claim still holds the lease. The stream is due:

@@ -9,7 +9,8 @@ public interface ISigningKeyStore
     Task<IReadOnlyList<SigningKeyRecord>> ListSigningKeysAsync(string tenantId, CancellationToken cancellationToken = default);
 
     /// <summary>Adds keys for one tenant. When <paramref name="retireActiveAt"/> is set, the tenant's active keys of the
-    /// same algorithms are retired at that time in the same transaction (rotation).</summary>
+    /// same algorithms are retired at that time in the same transaction (rotation); otherwise a key is skipped when its
+    /// algorithm already has an active key (a tenant has at most one active key per algorithm).</summary>
     Task AddSigningKeysAsync(
         string tenantId,
         IReadOnlyList<SigningKeyRecord> keys,

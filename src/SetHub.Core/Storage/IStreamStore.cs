@@ -24,6 +24,14 @@ public interface IStreamStore
     /// <returns><see langword="false"/> when the stream changed or vanished meanwhile (nothing is written).</returns>
     Task<bool> UpdateStreamAsync(EventStream stream, long expectedVersion, IReadOnlyList<QueuedSet>? controlSets = null, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Pauses an inactive stream like <see cref="UpdateStreamAsync"/>, queuing its stream-updated SET
+    /// <paramref name="announcement"/>, but only if its receiver has still shown no activity within its
+    /// <c>inactivity_timeout</c> at <paramref name="now"/>: a poll that arrives between finding the stream and pausing it wins.
+    /// </summary>
+    /// <returns><see langword="false"/> when the stream changed, vanished or became active meanwhile (nothing is written).</returns>
+    Task<bool> PauseInactiveStreamAsync(EventStream paused, long expectedVersion, QueuedSet announcement, DateTimeOffset now, CancellationToken cancellationToken = default);
+
     /// <summary>Reads several streams of one tenant; missing ids are skipped.</summary>
     Task<IReadOnlyList<EventStream>> GetStreamsAsync(string tenantId, IReadOnlyCollection<string> streamIds, CancellationToken cancellationToken = default);
 

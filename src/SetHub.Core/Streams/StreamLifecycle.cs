@@ -64,8 +64,14 @@ public sealed partial class StreamLifecycle(
         {
             try
             {
-                if ((await ChangeStatusAsync(stream.TenantId, stream.StreamId, StreamStatus.Paused, InactivityReason, cancellationToken)).IsSuccess)
+                // R118: the stream-updated SET is queued with the change, before the stream stops. The store pauses
+                // only if the receiver is still inactive; otherwise the next round looks again.
+                var now = timeProvider.GetUtcNow();
+                var next = stream with { Status = StreamStatus.Paused, StatusReason = InactivityReason, UpdatedAt = now, Version = stream.Version + 1 };
+                var announcement = await issuer.SignStreamUpdatedAsync(stream, StreamStatus.Paused, InactivityReason, cancellationToken);
+                if (await streams.PauseInactiveStreamAsync(next, stream.Version, announcement, now, cancellationToken))
                 {
+                    signals.Announce(next.TenantId, next.StreamId, next.Delivery.IsPush ? SetLane.Push : SetLane.Poll);
                     paused++;
                 }
             }

@@ -23,10 +23,12 @@ internal sealed class HttpPushTransport : IPushTransport, IDisposable
 
     private readonly HttpClient _client;
     private readonly DeliveryOptions _options;
+    private readonly TimeProvider _timeProvider;
 
-    public HttpPushTransport(IOptions<DeliveryOptions> options)
+    public HttpPushTransport(IOptions<DeliveryOptions> options, TimeProvider timeProvider)
     {
         _options = options.Value;
+        _timeProvider = timeProvider;
         var handler = new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
@@ -141,10 +143,11 @@ internal sealed class HttpPushTransport : IPushTransport, IDisposable
         return (error, description);
     }
 
-    private static TimeSpan? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
+    // RFC 9110 §10.2.3: delay-seconds or an HTTP-date.
+    private TimeSpan? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
     {
         { Delta: { } delta } => delta,
-        { Date: { } date } => date - DateTimeOffset.UtcNow,
+        { Date: { } date } => date - _timeProvider.GetUtcNow(),
         _ => null,
     };
 

@@ -21,6 +21,8 @@ internal sealed partial class PushDeliveryWorker(
     TimeProvider timeProvider,
     ILogger<PushDeliveryWorker> logger) : BackgroundService
 {
+    private static readonly TimeSpan MinimumWait = TimeSpan.FromMilliseconds(50);
+
     private readonly Lock _gate = new();
     private TaskCompletionSource _batchDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _claims;
@@ -119,14 +121,13 @@ internal sealed partial class PushDeliveryWorker(
         var wait = settings.IdleRecheckInterval;
         if (await queue.NextDueAsync(stoppingToken) is { } due)
         {
+            // A stream that is due but was not claimed is being claimed by another node right now (its row was
+            // skipped as locked): look again shortly rather than at once, or this loop would spin until that commits.
             var untilDue = due - timeProvider.GetUtcNow();
-            wait = untilDue < TimeSpan.Zero ? TimeSpan.Zero : untilDue < wait ? untilDue : wait;
+            wait = untilDue < MinimumWait ? MinimumWait : untilDue < wait ? untilDue : wait;
         }
 
-        if (wait > TimeSpan.Zero)
-        {
-            await Task.WhenAny(announced, finished, Task.Delay(wait, timeProvider, stoppingToken));
-        }
+        await Task.WhenAny(announced, finished, Task.Delay(wait, timeProvider, stoppingToken));
     }
 
     private Task BatchDone()

@@ -39,7 +39,8 @@ internal static class SetHubServiceCollectionExtensions
             .Validate(o => o.RetryBaseDelay > TimeSpan.Zero && o.MaxRetryDelay >= o.RetryBaseDelay, "SetHub:Delivery needs 0 < RetryBaseDelay <= MaxRetryDelay.")
             .Validate(o => o.MaxDeliveryAge > TimeSpan.Zero && o.RequestTimeout > TimeSpan.Zero && o.IdleRecheckInterval > TimeSpan.Zero && o.MaintenanceInterval > TimeSpan.Zero, "SetHub:Delivery durations must be positive.")
             .Validate(o => o.MaxConcurrentStreams > 0 && o.StreamBatchSize > 0, "SetHub:Delivery needs positive MaxConcurrentStreams and StreamBatchSize.")
-            .Validate(o => o.LeaseDuration > o.RequestTimeout * o.StreamBatchSize, "SetHub:Delivery:LeaseDuration must exceed RequestTimeout × StreamBatchSize, or a slow batch could be delivered twice.")
+            .Validate(o => o.StreamTimeSlice > TimeSpan.Zero, "SetHub:Delivery:StreamTimeSlice must be positive.")
+            .Validate(o => o.LeaseDuration > o.RequestTimeout * 3, "SetHub:Delivery:LeaseDuration must exceed three times RequestTimeout: a push starts only while twice RequestTimeout of the lease is left.")
             .ValidateOnStart();
         services.AddOptions<StreamOptions>().BindConfiguration(StreamOptions.SectionName)
             .Validate(o => o.InactivityTimeout is null || o.InactivityTimeout >= TimeSpan.Zero, "SetHub:Streams:InactivityTimeout must not be negative.")
