@@ -42,6 +42,9 @@ public sealed class PostgresDatabase : RelationalDatabase, IStoreInitializer, IA
     public override string ForUpdateSkipLocked => " FOR UPDATE SKIP LOCKED";
 
     /// <inheritdoc />
+    public override string ForShare => " FOR SHARE";
+
+    /// <inheritdoc />
     public override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
         await _dataSource.OpenConnectionAsync(cancellationToken);
 

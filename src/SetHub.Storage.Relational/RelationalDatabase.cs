@@ -29,6 +29,10 @@ public abstract class RelationalDatabase
     /// empty where writers are serialized anyway.</summary>
     public virtual string ForUpdateSkipLocked => string.Empty;
 
+    /// <summary>Row-lock clause that makes a concurrent update of the rows wait for this transaction
+    /// (<c>FOR SHARE</c>), or empty where writers are serialized anyway.</summary>
+    public virtual string ForShare => string.Empty;
+
     /// <summary>Inserts SETs into the queue in the caller's transaction, each in the lane its stream gives it, skipping
     /// SETs whose stream is gone or disabled (non-control SETs). Providers may override with a bulk form.</summary>
     public virtual Task<IReadOnlyList<EnqueuedSet>> InsertSetsAsync(

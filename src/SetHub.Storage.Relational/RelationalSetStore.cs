@@ -91,6 +91,21 @@ public sealed class RelationalSetStore(RelationalDatabase database) : ISetStore
     }
 
     /// <inheritdoc />
+    public async Task<bool> HasDueAsync(string tenantId, string streamId, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.CreateCommand(null, $"""
+                SELECT 1 FROM sets
+                WHERE tenant_id = @tenant_id AND stream_id = @stream_id AND state = {Queued} AND lane = '{QueueWriter.Poll}' AND due_at <= @now
+                LIMIT 1
+                """)
+            .With("@tenant_id", tenantId)
+            .With("@stream_id", streamId)
+            .With("@now", now.ToDb())
+            .ScalarAsync(cancellationToken) is not null;
+    }
+
+    /// <inheritdoc />
     public async Task<IReadOnlyList<DeadLetter>> ListDeadLettersAsync(string tenantId, string streamId, int limit, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -112,11 +127,23 @@ public sealed class RelationalSetStore(RelationalDatabase database) : ISetStore
     public Task<int> RedriveAsync(string tenantId, string streamId, IReadOnlyList<string>? jtis, DateTimeOffset now, CancellationToken cancellationToken = default) =>
         database.WriteAsync(async (connection, transaction) =>
         {
+            // The stream is share-locked first, as publishing does, so a concurrent disable either sees the re-driven
+            // SETs (and drops them) or has committed, and then nothing but control SETs comes back (SSF 1.0 §8.1.2.1).
+            var status = await connection.CreateCommand(transaction, $"SELECT status FROM streams WHERE tenant_id = @tenant_id AND stream_id = @stream_id{database.ForShare}")
+                .With("@tenant_id", tenantId)
+                .With("@stream_id", streamId)
+                .ScalarAsync(cancellationToken) as string;
+            if (status is null)
+            {
+                return 0;
+            }
+
             var redrive = connection.CreateCommand(transaction, $"""
                     UPDATE sets SET state = {Queued}, queued_at = @now, due_at = @now, attempts = 0, last_error = NULL,
                         lane = (SELECT {QueueWriter.LaneOf("sets.is_control")} FROM streams st
                                 WHERE st.tenant_id = sets.tenant_id AND st.stream_id = sets.stream_id)
                     WHERE tenant_id = @tenant_id AND stream_id = @stream_id AND state = {Dead}
+                      {(status == "disabled" ? "AND is_control" : string.Empty)}
                       {(jtis is null ? string.Empty : $"AND jti {database.InList("@jtis")}")}
                     """)
                 .With("@tenant_id", tenantId)

@@ -23,11 +23,13 @@ public sealed class RelationalStreamStore(RelationalDatabase database, ISecretPr
     private static readonly string[] SubjectTables = ["subject_index", "stream_subjects"];
 
     /// <inheritdoc />
-    public Task CreateStreamAsync(EventStream stream, CancellationToken cancellationToken = default)
+    public Task CreateStreamAsync(EventStream stream, IReadOnlyList<QueuedSet>? initialSets = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
         return database.WriteAsync(
-            (connection, transaction) => Bind(connection.CreateCommand(transaction, $"""
+            async (connection, transaction) =>
+            {
+                await Bind(connection.CreateCommand(transaction, $"""
                     INSERT INTO streams ({Columns}, inactive_at)
                     VALUES (@tenant_id, @stream_id, @receiver_id, @audience, @events_requested, @events_delivered, @delivery_method,
                             @endpoint_url, @authorization_header, @description, @status, @status_reason, @signing_alg,
@@ -35,7 +37,12 @@ public sealed class RelationalStreamStore(RelationalDatabase database, ISecretPr
                             @inactive_at)
                     """), stream)
                 .With("@inactive_at", (stream.CreatedAt + stream.InactivityTimeout)?.ToDb())
-                .ExecuteAsync(cancellationToken),
+                .ExecuteAsync(cancellationToken);
+                if (initialSets is { Count: > 0 })
+                {
+                    await QueueWriter.EnqueueAsync(database, connection, transaction, initialSets, cancellationToken);
+                }
+            },
             cancellationToken);
     }
 
@@ -181,17 +188,30 @@ public sealed class RelationalStreamStore(RelationalDatabase database, ISecretPr
             cancellationToken);
 
     /// <inheritdoc />
-    public Task<bool> TryReserveVerificationAsync(string tenantId, string streamId, DateTimeOffset now, TimeSpan minInterval, CancellationToken cancellationToken = default) =>
-        database.WriteAsync(
-            async (connection, transaction) => await connection.CreateCommand(transaction, """
-                    UPDATE streams SET last_verification_at = @now
-                    WHERE tenant_id = @tenant_id AND stream_id = @stream_id AND (last_verification_at IS NULL OR last_verification_at <= @threshold)
-                    """)
-                .With("@tenant_id", tenantId)
-                .With("@stream_id", streamId)
-                .With("@now", now.ToDb())
-                .With("@threshold", (now - minInterval).ToDb())
-                .ExecuteAsync(cancellationToken) == 1,
+    public Task<DateTimeOffset?> ReserveVerificationAsync(string tenantId, string streamId, DateTimeOffset now, TimeSpan minInterval, CancellationToken cancellationToken = default) =>
+        database.WriteAsync<DateTimeOffset?>(
+            async (connection, transaction) =>
+            {
+                var reserved = await connection.CreateCommand(transaction, """
+                        UPDATE streams SET last_verification_at = @now
+                        WHERE tenant_id = @tenant_id AND stream_id = @stream_id AND (last_verification_at IS NULL OR last_verification_at <= @threshold)
+                        """)
+                    .With("@tenant_id", tenantId)
+                    .With("@stream_id", streamId)
+                    .With("@now", now.ToDb())
+                    .With("@threshold", (now - minInterval).ToDb())
+                    .ExecuteAsync(cancellationToken) == 1;
+                if (reserved)
+                {
+                    return null;
+                }
+
+                var last = await connection.CreateCommand(transaction, "SELECT last_verification_at FROM streams WHERE tenant_id = @tenant_id AND stream_id = @stream_id")
+                    .With("@tenant_id", tenantId)
+                    .With("@stream_id", streamId)
+                    .ScalarAsync(cancellationToken);
+                return last is null ? now : DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(last, System.Globalization.CultureInfo.InvariantCulture)) + minInterval;
+            },
             cancellationToken);
 
     /// <inheritdoc />

@@ -37,7 +37,7 @@ public sealed class SqliteStoreTests : StoreContractTests
     [Fact]
     public async Task Data_SurvivesReopeningTheFile()
     {
-        await Store.Streams.CreateStreamAsync(TestData.Stream(), TestContext.Current.CancellationToken);
+        await Store.Streams.CreateStreamAsync(TestData.Stream(), cancellationToken: TestContext.Current.CancellationToken);
         await Store.Sets.EnqueueAsync([TestData.Set("durable")], TestContext.Current.CancellationToken);
 
         using var reopened = new SqliteDatabase($"Data Source={DatabasePath}");
@@ -52,7 +52,7 @@ public sealed class SqliteStoreTests : StoreContractTests
     {
         var secret = "Bearer very-secret-push-token-1234567890";
         var stream = TestData.Stream(delivery: new DeliverySettings(SsfConstants.DeliveryMethods.Push, "https://rp.example.com/e", secret));
-        await Store.Streams.CreateStreamAsync(stream, TestContext.Current.CancellationToken);
+        await Store.Streams.CreateStreamAsync(stream, cancellationToken: TestContext.Current.CancellationToken);
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
 
         var bytes = await ReadAllDatabaseBytesAsync();

@@ -37,7 +37,7 @@ public abstract partial class StoreContractTests : IAsyncLifetime
     {
         foreach (var stream in streams)
         {
-            await Store.Streams.CreateStreamAsync(stream, Cancel);
+            await Store.Streams.CreateStreamAsync(stream, cancellationToken: Cancel);
         }
     }
 
@@ -128,8 +128,8 @@ public abstract partial class StoreContractTests : IAsyncLifetime
     public async Task Receivers_Delete_RemovesTheirStreamsAndQueuedSets()
     {
         await Store.Receivers.CreateReceiverAsync(TestData.Receiver(id: "r1"), "h1", Cancel);
-        await Store.Streams.CreateStreamAsync(TestData.Stream(id: "s1", receiverId: "r1"), Cancel);
-        await Store.Streams.CreateStreamAsync(TestData.Stream(id: "s2", receiverId: "r2"), Cancel);
+        await Store.Streams.CreateStreamAsync(TestData.Stream(id: "s1", receiverId: "r1"), cancellationToken: Cancel);
+        await Store.Streams.CreateStreamAsync(TestData.Stream(id: "s2", receiverId: "r2"), cancellationToken: Cancel);
         await Store.Streams.PutSubjectAsync(TestData.Subject("""{"format":"email","email":"a@example.com"}""", streamId: "s1"), Cancel);
         await Store.Sets.EnqueueAsync([TestData.Set("j1", streamId: "s1"), TestData.Set("j2", streamId: "s2")], Cancel);
 

@@ -38,10 +38,10 @@ public sealed class CachingStreamStore : IStreamStore, IStreamCache
     }
 
     /// <inheritdoc />
-    public async Task CreateStreamAsync(EventStream stream, CancellationToken cancellationToken = default)
+    public async Task CreateStreamAsync(EventStream stream, IReadOnlyList<QueuedSet>? initialSets = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        await _inner.CreateStreamAsync(stream, cancellationToken);
+        await _inner.CreateStreamAsync(stream, initialSets, cancellationToken);
         _invalidation.Publish(CacheScopes.Stream(stream.TenantId, stream.StreamId));
     }
 
@@ -162,8 +162,8 @@ public sealed class CachingStreamStore : IStreamStore, IStreamCache
         _inner.TouchAsync(tenantId, streamId, now, granularity, cancellationToken);
 
     /// <inheritdoc />
-    public Task<bool> TryReserveVerificationAsync(string tenantId, string streamId, DateTimeOffset now, TimeSpan minInterval, CancellationToken cancellationToken = default) =>
-        _inner.TryReserveVerificationAsync(tenantId, streamId, now, minInterval, cancellationToken);
+    public Task<DateTimeOffset?> ReserveVerificationAsync(string tenantId, string streamId, DateTimeOffset now, TimeSpan minInterval, CancellationToken cancellationToken = default) =>
+        _inner.ReserveVerificationAsync(tenantId, streamId, now, minInterval, cancellationToken);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<EventStream>> ListInactiveStreamsAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default) =>

@@ -17,4 +17,9 @@ public sealed class PollOptions
     /// <summary>The most SETs one poll response carries, whatever <c>maxEvents</c> asks; <c>moreAvailable</c> tells
     /// the receiver to poll again. Default: 1000.</summary>
     public int MaxEventsPerResponse { get; set; } = 1000;
+
+    /// <summary>How often a waiting long poll looks in the store on its own, with a little jitter: notifications are
+    /// hints, and this catches SETs that became due again (redelivery) or whose notification from another node was lost.
+    /// The look is a read; only when something is due does the poll take it. Default: 5 seconds.</summary>
+    public TimeSpan RecheckInterval { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -15,12 +15,9 @@ public sealed class PollService(
     ISetStore sets,
     IDeliverySignals signals,
     IOptions<PollOptions> options,
-    TimeProvider timeProvider)
+    TimeProvider timeProvider,
+    Random random)
 {
-    // Signals are hints: a waiting poll also looks again this often, for SETs that became due again (redelivery) or
-    // were queued on another node whose signal did not arrive.
-    private static readonly TimeSpan SafetyRecheck = TimeSpan.FromSeconds(5);
-
     /// <summary>
     /// Handles one poll: acknowledgements and errors first, then up to <c>maxEvents</c> of the oldest due SETs
     /// (RFC 8936 §2.4). With <c>returnImmediately</c> false and nothing to return, the request is held until a SET is
@@ -56,24 +53,30 @@ public sealed class PollService(
 
         var deadline = timeProvider.GetUtcNow() + settings.LongPollTimeout;
         var (acks, errors) = (request.Value.Acks, request.Value.Errors);
+        var woken = true; // the first look always polls: it applies the acknowledgements
         while (true)
         {
             // Listen before looking, so a SET queued while the store is read still wakes this poll.
             var remaining = deadline - timeProvider.GetUtcNow();
             remaining = remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero;
+            var recheck = settings.RecheckInterval * (0.8 + (random.NextDouble() * 0.4));
             using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var announced = signals.WaitForStreamAsync(stream.TenantId, stream.StreamId, remaining < SafetyRecheck ? remaining : SafetyRecheck, stopWaiting.Token);
-            PollBatch batch;
+            var announced = signals.WaitForStreamAsync(stream.TenantId, stream.StreamId, remaining < recheck ? remaining : recheck, stopWaiting.Token);
             try
             {
-                batch = await sets.PollAsync(stream.TenantId, stream.StreamId, Query(acks, errors, maxEvents, settings), cancellationToken);
-                (acks, errors) = ([], new Dictionary<string, SetError>()); // acknowledged once
-                if (HasAnswer(batch, maxEvents) || remaining <= TimeSpan.Zero)
+                // A periodic look that finds nothing due costs one read, not a write transaction.
+                if (woken || remaining <= TimeSpan.Zero ||
+                    await sets.HasDueAsync(stream.TenantId, stream.StreamId, timeProvider.GetUtcNow(), cancellationToken))
                 {
-                    return batch;
+                    var batch = await sets.PollAsync(stream.TenantId, stream.StreamId, Query(acks, errors, maxEvents, settings), cancellationToken);
+                    (acks, errors) = ([], new Dictionary<string, SetError>()); // acknowledged once
+                    if (HasAnswer(batch, maxEvents) || remaining <= TimeSpan.Zero)
+                    {
+                        return batch;
+                    }
                 }
 
-                await announced;
+                woken = await announced;
             }
             finally
             {

@@ -23,6 +23,13 @@ public sealed class SetIssuer(SigningKeyService keys, ISetStore sets, IDeliveryS
     /// </summary>
     public async Task IssueVerificationAsync(EventStream stream, string? state, CancellationToken cancellationToken = default)
     {
+        var set = await SignVerificationAsync(stream, state, cancellationToken);
+        signals.Announce(await sets.EnqueueAsync([set], cancellationToken));
+    }
+
+    /// <summary>Signs (without queuing) a verification SET (SSF 1.0 §8.1.4.1), with <paramref name="state"/> when given.</summary>
+    public Task<QueuedSet> SignVerificationAsync(EventStream stream, string? state, CancellationToken cancellationToken = default)
+    {
         ArgumentNullException.ThrowIfNull(stream);
         var payload = WriteJson(writer =>
         {
@@ -34,8 +41,7 @@ public sealed class SetIssuer(SigningKeyService keys, ISetStore sets, IDeliveryS
 
             writer.WriteEndObject();
         });
-        var set = await SignAsync(stream, SsfConstants.SsfEvents.Verification, payload, cancellationToken);
-        signals.Announce(await sets.EnqueueAsync([set], cancellationToken));
+        return SignAsync(stream, SsfConstants.SsfEvents.Verification, payload, cancellationToken);
     }
 
     /// <summary>Signs (without queuing) a stream-updated SET announcing <paramref name="status"/> (SSF 1.0 §8.1.5).</summary>
@@ -76,7 +82,8 @@ public sealed class SetIssuer(SigningKeyService keys, ISetStore sets, IDeliveryS
             IssuedAt: now.ToUnixTimeSeconds(),
             SubjectJson: StreamSubjectJson(stream.StreamId),
             EventType: eventType,
-            EventPayloadJson: payloadJson);
+            EventPayloadJson: payloadJson,
+            Transaction: Identifiers.New(timeProvider)); // SSF 1.0 §4.1.9: txn SHOULD be set (R71)
         return new QueuedSet(stream.TenantId, stream.StreamId, claims.Jti, claims.Sign(key), eventType, IsControl: true, now);
     }
 

@@ -75,6 +75,12 @@ public sealed record PublishRequest(string EventType, string PayloadJson, Subjec
             return transaction.Error;
         }
 
+        // SSF 1.0 §4.1.9: a txn is unique to its underlying event; an empty one would tie unrelated events together.
+        if (transaction.Value is { Length: 0 })
+        {
+            return OperationError.Invalid("'txn' must not be empty; leave it out to have SetHub generate one.");
+        }
+
         long? timeOfEvent = null;
         if (body.TryGetProperty("toe", out var toe))
         {

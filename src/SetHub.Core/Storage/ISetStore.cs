@@ -94,6 +94,9 @@ public interface ISetStore
     /// until <see cref="PollQuery.RedeliverAt"/>: one transaction, so acknowledged SETs never come back.</summary>
     Task<PollBatch> PollAsync(string tenantId, string streamId, PollQuery query, CancellationToken cancellationToken = default);
 
+    /// <summary>Whether the stream has a poll-lane SET due at <paramref name="now"/>: a read, for waiting long polls.</summary>
+    Task<bool> HasDueAsync(string tenantId, string streamId, DateTimeOffset now, CancellationToken cancellationToken = default);
+
     /// <summary>Lists a stream's dead letters, oldest first.</summary>
     Task<IReadOnlyList<DeadLetter>> ListDeadLettersAsync(string tenantId, string streamId, int limit, CancellationToken cancellationToken = default);
 

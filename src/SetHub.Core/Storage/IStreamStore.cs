@@ -5,8 +5,9 @@ namespace SetHub.Core.Storage;
 /// <summary>Streams and their subjects. Every change to one stream is one short transaction.</summary>
 public interface IStreamStore
 {
-    /// <summary>Creates a stream.</summary>
-    Task CreateStreamAsync(EventStream stream, CancellationToken cancellationToken = default);
+    /// <summary>Creates a stream, queuing <paramref name="initialSets"/> (its first verification) in the same
+    /// transaction, so a stream never exists without them.</summary>
+    Task CreateStreamAsync(EventStream stream, IReadOnlyList<QueuedSet>? initialSets = null, CancellationToken cancellationToken = default);
 
     /// <summary>Reads a stream as stored (never from a cache: see <see cref="Caching.IStreamCache"/> for that).</summary>
     Task<EventStream?> GetStreamAsync(string tenantId, string streamId, CancellationToken cancellationToken = default);
@@ -50,7 +51,8 @@ public interface IStreamStore
 
     /// <summary>Reserves a receiver-requested verification if the last one was at least <paramref name="minInterval"/>
     /// ago (SSF 1.0 §8.1.1 <c>min_verification_interval</c>). Atomic: of two racing requests one wins.</summary>
-    Task<bool> TryReserveVerificationAsync(string tenantId, string streamId, DateTimeOffset now, TimeSpan minInterval, CancellationToken cancellationToken = default);
+    /// <returns><see langword="null"/> when reserved; otherwise the earliest time a verification will be accepted.</returns>
+    Task<DateTimeOffset?> ReserveVerificationAsync(string tenantId, string streamId, DateTimeOffset now, TimeSpan minInterval, CancellationToken cancellationToken = default);
 
     /// <summary>Enabled streams whose receiver has been inactive longer than their <c>inactivity_timeout</c>.</summary>
     Task<IReadOnlyList<EventStream>> ListInactiveStreamsAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default);

@@ -63,12 +63,12 @@ public sealed class StreamService(
             return refused;
         }
 
-        await streams.CreateStreamAsync(created.Value, cancellationToken);
-
         // SSF 1.0 §8.1.4: the transmitter MAY verify at any time. One verification right after creation, without
-        // state, lets the receiver confirm the stream end to end; it does not count against the receiver's own
-        // min_verification_interval budget.
-        await issuer.IssueVerificationAsync(created.Value, state: null, cancellationToken);
+        // state, lets the receiver confirm the stream end to end; it is queued with the stream, and does not count
+        // against the receiver's own min_verification_interval budget.
+        var verification = await issuer.SignVerificationAsync(created.Value, state: null, cancellationToken);
+        await streams.CreateStreamAsync(created.Value, [verification], cancellationToken);
+        signals.Announce(created.Value.TenantId, created.Value.StreamId, created.Value.Delivery.IsPush ? SetLane.Push : SetLane.Poll);
         return created;
     }
 
@@ -293,13 +293,15 @@ public sealed class StreamService(
             return stream.Error;
         }
 
-        // SSF 1.0 §8.1.1 min_verification_interval (R121): requests closer together get 429; ones that respect it never do.
+        // SSF 1.0 §8.1.1 min_verification_interval (R121): requests closer together get 429, with Retry-After saying
+        // when the next one will be accepted; requests that respect it never do.
+        var now = timeProvider.GetUtcNow();
         if (stream.Value.MinVerificationInterval is { } interval &&
-            !await streams.TryReserveVerificationAsync(stream.Value.TenantId, stream.Value.StreamId, timeProvider.GetUtcNow(), interval, cancellationToken))
+            await streams.ReserveVerificationAsync(stream.Value.TenantId, stream.Value.StreamId, now, interval, cancellationToken) is { } allowedAt)
         {
             return OperationError.TooManyRequests($"Verification requests for this stream must be at least {(int)interval.TotalSeconds} seconds apart (min_verification_interval).") with
             {
-                RetryAfter = interval,
+                RetryAfter = allowedAt > now ? allowedAt - now : TimeSpan.Zero,
             };
         }
 

@@ -31,8 +31,8 @@ internal static class SetHubServiceCollectionExtensions
             .Validate(o => o.RotationGracePeriod > TimeSpan.Zero && o.ActiveKeyCacheDuration >= TimeSpan.Zero, "SetHub:Keys durations must be positive.")
             .ValidateOnStart();
         services.AddOptions<PollOptions>().BindConfiguration(PollOptions.SectionName)
-            .Validate(o => o.LongPollTimeout >= TimeSpan.Zero && o.RedeliveryInterval > TimeSpan.Zero && o.MaxEventsPerResponse > 0,
-                "SetHub:Poll needs a non-negative LongPollTimeout, a positive RedeliveryInterval and MaxEventsPerResponse.")
+            .Validate(o => o.LongPollTimeout >= TimeSpan.Zero && o.RedeliveryInterval > TimeSpan.Zero && o.RecheckInterval > TimeSpan.Zero && o.MaxEventsPerResponse > 0,
+                "SetHub:Poll needs a non-negative LongPollTimeout, and a positive RedeliveryInterval, RecheckInterval and MaxEventsPerResponse.")
             .ValidateOnStart();
 
         services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.SectionName)

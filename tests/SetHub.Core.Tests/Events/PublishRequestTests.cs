@@ -49,5 +49,16 @@ public sealed class PublishRequestTests
         Assert.True(PublishRequest.Parse(phone).IsSuccess);
     }
 
+    // R71, SSF 1.0 §4.1.9: txn is unique to the underlying event.
+    [Theory]
+    [InlineData("\"\"")]
+    [InlineData("5")]
+    public void Parse_InvalidTxn_IsRejected(string txn)
+    {
+        var result = PublishRequest.Parse(Json($$"""{"events":{"{{SsfConstants.RiscEvents.AccountPurged}}":{} },"sub_id":{"format":"email","email":"a@example.com"},"txn":{{txn}} }"""));
+
+        Assert.False(result.IsSuccess);
+    }
+
     private static JsonElement Json(string body) => JsonDocument.Parse(body).RootElement.Clone();
 }

@@ -89,10 +89,14 @@ public sealed class DurabilityTests : IAsyncLifetime
         Assert.Equal(Enumerable.Range(0, Events).Select(i => $"txn-{i}").Order(), delivered.Order());
     }
 
+    // The txn of a published event's SET; null for the hub's own control SETs (the stream's first verification).
     private static string? TxnOf(string set)
     {
         using var payload = JsonDocument.Parse(Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Decode(set.Split('.')[1]));
-        return payload.RootElement.TryGetProperty("txn", out var txn) ? txn.GetString() : null;
+        var claims = payload.RootElement;
+        return claims.GetProperty("events").TryGetProperty("https://schemas.openid.net/secevent/caep/event-type/session-revoked", out _)
+            ? claims.GetProperty("txn").GetString()
+            : null;
     }
 
     private static HttpClient Client(SetHubProcess node, string token)
