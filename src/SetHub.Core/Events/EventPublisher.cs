@@ -57,6 +57,13 @@ public sealed class EventPublisher(
         var optOutChange = await OptOutChangeAsync(tenantId, request.EventType, subject, cancellationToken);
         if (request.EventType != SsfConstants.RiscEvents.OptIn && await SubjectOptOuts.IsOptedOutAsync(optOuts, tenantId, subject, cancellationToken))
         {
+            // Nothing is announced, but a repeated opt-out is still recorded: it may name identifiers the first did not
+            // (another alias), and those must be covered too.
+            if (optOutChange is not null)
+            {
+                await sets.EnqueueAsync([], optOutChange, cancellationToken);
+            }
+
             return new PublishResult(transaction, 0);
         }
 
@@ -146,7 +153,8 @@ public sealed class EventPublisher(
 
     /// <summary>
     /// The opt-out state change an event makes (RISC 1.0 §2.8): <c>opt-out-effective</c> records its subject;
-    /// <c>opt-in</c> ends its subject's opt-out. Other events change nothing.
+    /// <c>opt-in</c> ends every opt-out of the tenant it answers (<see cref="OptOutMatcher.Lifts"/>), not only one
+    /// recorded with a byte-identical subject. Other events change nothing.
     /// </summary>
     private async Task<SubjectOptOutChange?> OptOutChangeAsync(string tenantId, string eventType, SubjectIdentifier subject, CancellationToken cancellationToken) =>
         eventType switch
