@@ -22,6 +22,21 @@ public sealed class RelationalSetStore(RelationalDatabase database) : ISetStore
     }
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<EnqueuedSet>> EnqueueAsync(IReadOnlyList<QueuedSet> sets, SubjectOptOutChange optOutChange, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sets);
+        ArgumentNullException.ThrowIfNull(optOutChange);
+
+        // RISC 1.0 §2.8: the opt-out state and the SETs announcing its change commit together, so neither a dropped
+        // client nor a failing statement can leave an announced opt-out unrecorded (or a recorded one unannounced).
+        return database.WriteAsync(async (connection, transaction) =>
+        {
+            await OptOutWriter.ApplyAsync(database, connection, transaction, optOutChange, cancellationToken);
+            return await QueueWriter.EnqueueAsync(database, connection, transaction, sets, cancellationToken);
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
     public Task<PollBatch> PollAsync(string tenantId, string streamId, PollQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);

@@ -158,18 +158,4 @@ public abstract partial class StoreContractTests
         Assert.Equal(["quiet"], inactive.Select(s => s.StreamId));
         Assert.Empty(await Store.Streams.ListInactiveStreamsAsync(TestData.Now.AddMinutes(9), 100, Cancel));
     }
-
-    [Fact]
-    public async Task OptOuts_AreFoundByIndexKey_AndCleared()
-    {
-        var subject = TestData.Subject("""{"format":"email","email":"a@example.com"}""");
-        await Store.OptOuts.SetOptOutAsync("acme", subject.SubjectKey, subject.SubjectJson, subject.IndexKeys, optedOut: true, TestData.Now, Cancel);
-        await Store.OptOuts.SetOptOutAsync("acme", subject.SubjectKey, subject.SubjectJson, subject.IndexKeys, optedOut: true, TestData.Now, Cancel);
-
-        Assert.Equal([subject.SubjectJson], await Store.OptOuts.FindOptOutsAsync("acme", subject.IndexKeys, Cancel));
-        Assert.Empty(await Store.OptOuts.FindOptOutsAsync("beta", subject.IndexKeys, Cancel));
-
-        await Store.OptOuts.SetOptOutAsync("acme", subject.SubjectKey, subject.SubjectJson, subject.IndexKeys, optedOut: false, TestData.Now, Cancel);
-        Assert.Empty(await Store.OptOuts.FindOptOutsAsync("acme", subject.IndexKeys, Cancel));
-    }
 }

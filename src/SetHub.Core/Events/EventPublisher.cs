@@ -53,24 +53,30 @@ public sealed class EventPublisher(
         var transaction = request.Transaction ?? Identifiers.New(timeProvider);
         var subject = request.Subject;
 
-        // RISC 1.0 §2.8: opt-in ends an opt-out before it is announced; an opted-out subject gets no further events.
-        if (request.EventType == SsfConstants.RiscEvents.OptIn)
+        // RISC 1.0 §2.8: an opted-out subject gets no further events; opt-in is announced whatever the state.
+        var optOutChange = await OptOutChangeAsync(tenantId, request.EventType, subject, cancellationToken);
+        if (request.EventType != SsfConstants.RiscEvents.OptIn && await SubjectOptOuts.IsOptedOutAsync(optOuts, tenantId, subject, cancellationToken))
         {
-            await SetOptOutAsync(tenantId, subject, optedOut: false, cancellationToken);
-        }
-        else if (await SubjectOptOuts.IsOptedOutAsync(optOuts, tenantId, subject, cancellationToken))
-        {
+            // Nothing is announced, but a repeated opt-out is still recorded: it may name identifiers the first did not
+            // (another alias), and those must be covered too.
+            if (optOutChange is not null)
+            {
+                await sets.EnqueueAsync([], optOutChange, cancellationToken);
+            }
+
             return new PublishResult(transaction, 0);
         }
 
         var targets = await FindTargetsAsync(tenantId, request.EventType, subject, cancellationToken);
-        var queued = await sets.EnqueueAsync(await SignAsync(tenantId, request, transaction, targets, cancellationToken), cancellationToken);
-        signals.Announce(queued);
+        var signed = await SignAsync(tenantId, request, transaction, targets, cancellationToken);
 
-        if (request.EventType == SsfConstants.RiscEvents.OptOutEffective)
-        {
-            await SetOptOutAsync(tenantId, subject, optedOut: true, cancellationToken);
-        }
+        // The opt-out state changes in the transaction that queues the SETs announcing the change: a client that drops
+        // or a store that fails can never leave an announced opt-out unrecorded. Once committed, nothing here uses the
+        // request's token: the answer is all that is left.
+        var queued = optOutChange is null
+            ? await sets.EnqueueAsync(signed, cancellationToken)
+            : await sets.EnqueueAsync(signed, optOutChange, cancellationToken);
+        signals.Announce(queued);
 
         return new PublishResult(transaction, queued.Count);
     }
@@ -145,7 +151,16 @@ public sealed class EventPublisher(
         return queued;
     }
 
-    private Task SetOptOutAsync(string tenantId, SubjectIdentifier subject, bool optedOut, CancellationToken cancellationToken) =>
-        optOuts.SetOptOutAsync(
-            tenantId, SubjectKeys.Key(subject), subject.CanonicalJson, SubjectKeys.IndexKeys(subject), optedOut, timeProvider.GetUtcNow(), cancellationToken);
+    /// <summary>
+    /// The opt-out state change an event makes (RISC 1.0 §2.8): <c>opt-out-effective</c> records its subject;
+    /// <c>opt-in</c> ends every opt-out of the tenant it answers (<see cref="OptOutMatcher.Lifts"/>), not only one
+    /// recorded with a byte-identical subject. Other events change nothing.
+    /// </summary>
+    private async Task<SubjectOptOutChange?> OptOutChangeAsync(string tenantId, string eventType, SubjectIdentifier subject, CancellationToken cancellationToken) =>
+        eventType switch
+        {
+            SsfConstants.RiscEvents.OptOutEffective => SubjectOptOuts.Record(tenantId, subject, timeProvider.GetUtcNow()),
+            SsfConstants.RiscEvents.OptIn => new OptOutsLifted(tenantId, await SubjectOptOuts.FindLiftedAsync(optOuts, tenantId, subject, cancellationToken)),
+            _ => null,
+        };
 }

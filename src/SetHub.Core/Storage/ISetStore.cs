@@ -90,6 +90,13 @@ public interface ISetStore
     /// <returns>The SETs queued, with their lanes.</returns>
     Task<IReadOnlyList<EnqueuedSet>> EnqueueAsync(IReadOnlyList<QueuedSet> sets, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Queues the SETs that announce an opt-out state change and applies the change, in one transaction (RISC 1.0
+    /// §2.8): both are committed or neither is. The change is applied even when no SET is queued.
+    /// </summary>
+    /// <returns>The SETs queued, with their lanes.</returns>
+    Task<IReadOnlyList<EnqueuedSet>> EnqueueAsync(IReadOnlyList<QueuedSet> sets, SubjectOptOutChange optOutChange, CancellationToken cancellationToken = default);
+
     /// <summary>Applies acknowledgements and errors, then takes the oldest due poll-lane SETs and marks them in flight
     /// until <see cref="PollQuery.RedeliverAt"/>: one transaction, so acknowledged SETs never come back.</summary>
     Task<PollBatch> PollAsync(string tenantId, string streamId, PollQuery query, CancellationToken cancellationToken = default);

@@ -210,7 +210,8 @@ public sealed class StreamService(
             return null; // always implicitly in the stream (SSF 1.0 §8.1.4.1)
         }
 
-        // SSF 1.0 §9.1, §8.1.3.2: a subject that opted out is silently ignored, and the answer says nothing about it.
+        // SSF 1.0 §9.1, §8.1.3.2: a subject that names an opted-out principal (the rule that suppresses its events,
+        // OptOutMatcher) is silently ignored, and the answer says nothing about it.
         if (await SubjectOptOuts.IsOptedOutAsync(optOuts, stream.Value.TenantId, subject, cancellationToken))
         {
             return null;

@@ -23,6 +23,9 @@ public class SetHubServer : IAsyncLifetime
 
     public string DatabasePath => Path.Combine(_folder, "sethub.db");
 
+    /// <summary>The node's services, for tests that must reach behind the HTTP surface (e.g. to inject a fault).</summary>
+    public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("The server is not started.");
+
     /// <summary>Settings of this server, as command-line arguments, on top of the defaults below.</summary>
     protected virtual IEnumerable<string> Settings => [];
 
