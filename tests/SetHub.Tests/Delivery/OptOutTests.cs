@@ -206,6 +206,9 @@ public sealed class OptOutTests(SetHubServer server)
         public Task<PollBatch> PollAsync(string tenantId, string streamId, PollQuery query, CancellationToken cancellationToken = default) =>
             inner.PollAsync(tenantId, streamId, query, cancellationToken);
 
+        public Task<bool> HasDueAsync(string tenantId, string streamId, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+            inner.HasDueAsync(tenantId, streamId, now, cancellationToken);
+
         public Task<IReadOnlyList<DeadLetter>> ListDeadLettersAsync(string tenantId, string streamId, int limit, CancellationToken cancellationToken = default) =>
             inner.ListDeadLettersAsync(tenantId, streamId, limit, cancellationToken);
 

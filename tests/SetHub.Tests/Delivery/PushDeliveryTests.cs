@@ -138,10 +138,72 @@ public sealed class PushDeliveryTests(SetHubServer server) : IAsyncLifetime
         var hanging = await _receiver.NextAsync(deadName); // the dead stream is now stuck on its verification
 
         await tenant.PublishAsync(TestTenant.Event(Alice));
-        var delivered = await _receiver.NextAsync(healthyName);
+        await _receiver.NextAsync(healthyName);
 
-        // The hung request has not even timed out (RequestTimeout is 2 s) when the healthy stream gets its SET.
-        Assert.True(delivered.At - hanging.At < TimeSpan.FromSeconds(2), $"healthy delivery came {delivered.At - hanging.At} after the hang started");
+        // The healthy stream got its SET while the dead stream's request was still hanging: it waited for nothing.
+        Assert.False(hanging.Completed.IsCompleted, "the healthy stream was served only after the hung request ended");
+    }
+
+    [Fact]
+    public async Task Push_PausedMidBatch_SendsNothingMore()
+    {
+        // SSF 1.0 §8.1.2.1: a paused stream MUST NOT transmit, even when a batch of its SETs is already on its way.
+        var (tenant, receiver, name, stream) = await NewPushStreamAsync(authorization: null);
+        await QueueOneBatchAsync(tenant, receiver, stream, [.. Enumerable.Range(0, 5).Select(i => $"batch-{i}")]);
+        _receiver.Script(name, ReceiverBehavior.Hold, ReceiverBehavior.Accept);
+        await SetStatusAsync(receiver, stream, "enabled"); // all five go out in one batch
+
+        var held = await NextEventAsync(name);
+        await SetStatusAsync(receiver, stream, "paused");
+        _receiver.Release(name);
+        await held.Completed;
+        await _receiver.AssertNothingAsync(name, TimeSpan.FromSeconds(1));
+
+        await SetStatusAsync(receiver, stream, "enabled");
+        var rest = new List<string>();
+        for (var i = 1; i < 5; i++)
+        {
+            rest.Add(TestReceiver.Claim(await receiver.ValidateSetAsync((await NextEventAsync(name)).Body), "txn").GetString()!);
+        }
+
+        Assert.Equal("batch-0", TestReceiver.Claim(await receiver.ValidateSetAsync(held.Body), "txn").GetString());
+        Assert.Equal(["batch-1", "batch-2", "batch-3", "batch-4"], rest);
+    }
+
+    [Fact]
+    public async Task Push_DisabledStream_DropsWhatItHeldAndGetsNothing()
+    {
+        // SSF 1.0 §8.1.2.1: a disabled stream holds nothing; events raised while disabled never arrive.
+        var (tenant, receiver, name, stream) = await NewPushStreamAsync(authorization: null);
+        await QueueOneBatchAsync(tenant, receiver, stream, ["in-flight", "queued-behind"]);
+        _receiver.Script(name, ReceiverBehavior.Hold, ReceiverBehavior.Accept);
+        await SetStatusAsync(receiver, stream, "enabled");
+        var held = await NextEventAsync(name);
+
+        await SetStatusAsync(receiver, stream, "disabled");
+        var published = await tenant.PublishAsync(TestTenant.Event(Alice, txn: "while-disabled"));
+        _receiver.Release(name);
+        await held.Completed;
+        await SetStatusAsync(receiver, stream, "enabled");
+        await tenant.PublishAsync(TestTenant.Event(Alice, txn: "after"));
+
+        Assert.Equal(0, published.GetProperty("streams").GetInt32());
+        Assert.Equal("after", TestReceiver.Claim(await receiver.ValidateSetAsync((await NextEventAsync(name)).Body), "txn").GetString());
+    }
+
+    [Fact]
+    public async Task Push_BadRequestWithoutErrorCode_IsDeadLetteredAtOnce()
+    {
+        var (tenant, _, name, stream) = await NewPushStreamAsync(authorization: null);
+        _receiver.Script(name, ReceiverBehavior.RejectWithoutCode);
+        await tenant.PublishAsync(TestTenant.Event(Alice));
+
+        await NextEventAsync(name);
+        await WaitForDeadLettersAsync(tenant, stream, 1);
+
+        var letter = Assert.Single((await DeadLettersAsync(tenant, stream)).EnumerateArray());
+        Assert.Equal("HTTP 400", letter.GetProperty("last_error").GetString());
+        await _receiver.AssertNothingAsync(name, TimeSpan.FromMilliseconds(500));
     }
 
     [Fact]
@@ -248,6 +310,16 @@ public sealed class PushDeliveryTests(SetHubServer server) : IAsyncLifetime
         for (var i = 0; i < 50 && (await DeadLettersAsync(tenant, stream)).GetArrayLength() < count; i++)
         {
             await Task.Delay(100, Cancel);
+        }
+    }
+
+    // Queues events on a paused stream, so that re-enabling it releases them all at once, into one claimed batch.
+    private static async Task QueueOneBatchAsync(TestTenant tenant, TestReceiver receiver, JsonElement stream, string[] transactions)
+    {
+        await SetStatusAsync(receiver, stream, "paused");
+        foreach (var txn in transactions)
+        {
+            await tenant.PublishAsync(TestTenant.Event(Alice, txn: txn));
         }
     }
 

@@ -77,14 +77,15 @@ public sealed class StreamLifecycleTests(SetHubServer server)
     public async Task InactivityTimeout_IsRestartedByPolling()
     {
         // SSF 1.0 §8.1.1: for poll streams, polling is receiver activity.
-        var tenant = await TestTenant.CreateAsync(server, """{"inactivity_timeout":2}""");
+        // Polls every 0.3 s for longer than the 4 s timeout: the stream stays enabled (upkeep runs every 0.2 s).
+        var tenant = await TestTenant.CreateAsync(server, """{"inactivity_timeout":4}""");
         using var receiver = await tenant.AddReceiverAsync();
         var stream = await receiver.CreateStreamAsync();
 
-        for (var i = 0; i < 8; i++)
+        for (var i = 0; i < 17; i++)
         {
             await receiver.PollAsync(stream);
-            await Task.Delay(400, Cancel);
+            await Task.Delay(300, Cancel);
         }
 
         Assert.Equal("enabled", (await ReadAdminStreamAsync(tenant, stream)).GetProperty("status").GetString());

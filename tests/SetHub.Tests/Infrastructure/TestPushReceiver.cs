@@ -19,6 +19,9 @@ public enum ReceiverBehavior
     /// <summary>400 with <c>{"err": "access_denied"}</c>: may heal.</summary>
     RejectAccessDenied,
 
+    /// <summary>400 with no body.</summary>
+    RejectWithoutCode,
+
     /// <summary>429 with Retry-After: 1.</summary>
     TooManyRequests,
 
@@ -30,6 +33,9 @@ public enum ReceiverBehavior
 
     /// <summary>Closes the connection without an answer.</summary>
     CloseConnection,
+
+    /// <summary>Answers 202 only when the test calls <see cref="TestPushReceiver.Release"/> (or the request is abandoned).</summary>
+    Hold,
 }
 
 /// <summary>A push the test receiver got.</summary>
@@ -39,7 +45,8 @@ public enum ReceiverBehavior
 /// <param name="Accept">The Accept header.</param>
 /// <param name="Answer">How the receiver answered.</param>
 /// <param name="At">When it arrived.</param>
-public sealed record ReceivedPush(string Body, string? Authorization, string? ContentType, string? Accept, ReceiverBehavior Answer, DateTimeOffset At);
+/// <param name="Completed">Completes when the receiver has answered it, or the sender gave up on it.</param>
+public sealed record ReceivedPush(string Body, string? Authorization, string? ContentType, string? Accept, ReceiverBehavior Answer, DateTimeOffset At, Task Completed);
 
 /// <summary>
 /// A real RFC 8935 push receiver on a loopback Kestrel port. Each path (<c>/r/{name}</c>) is one endpoint with its
@@ -82,6 +89,9 @@ public sealed class TestPushReceiver : IAsyncDisposable
     /// <summary>Replaces the script of an endpoint.</summary>
     public void Script(string name, params ReceiverBehavior[] script) => _endpoints.GetOrAdd(name, _ => new Endpoint()).Script(script);
 
+    /// <summary>Lets the pushes held at <paramref name="name"/> (<see cref="ReceiverBehavior.Hold"/>) be answered.</summary>
+    public void Release(string name) => _endpoints.GetOrAdd(name, _ => new Endpoint()).Release();
+
     /// <summary>Waits for the next push to <paramref name="name"/>.</summary>
     public async Task<ReceivedPush> NextAsync(string name, TimeSpan? timeout = null)
     {
@@ -118,13 +128,21 @@ public sealed class TestPushReceiver : IAsyncDisposable
         using var reader = new StreamReader(context.Request.Body);
         var body = await reader.ReadToEndAsync(context.RequestAborted);
         var answer = endpoint.NextAnswer();
+        var completed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        context.Response.OnCompleted(() =>
+        {
+            completed.TrySetResult();
+            return Task.CompletedTask;
+        });
+        context.RequestAborted.Register(() => completed.TrySetResult());
         endpoint.Received.Writer.TryWrite(new ReceivedPush(
             body,
             context.Request.Headers.Authorization.Count == 0 ? null : context.Request.Headers.Authorization.ToString(),
             context.Request.ContentType,
             context.Request.Headers.Accept.ToString(),
             answer,
-            DateTimeOffset.UtcNow));
+            DateTimeOffset.UtcNow,
+            completed.Task));
 
         switch (answer)
         {
@@ -136,6 +154,17 @@ public sealed class TestPushReceiver : IAsyncDisposable
                 break;
             case ReceiverBehavior.RejectAccessDenied:
                 await WriteErrorAsync(context, "access_denied", "not allowed yet");
+                break;
+            case ReceiverBehavior.RejectWithoutCode:
+                context.Response.StatusCode = StatusCodes.Status400BadRequest;
+                break;
+            case ReceiverBehavior.Hold:
+                using (var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping.Token))
+                {
+                    await endpoint.Released.WaitAsync(linked.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                }
+
+                context.Response.StatusCode = StatusCodes.Status202Accepted;
                 break;
             case ReceiverBehavior.TooManyRequests:
                 context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
@@ -169,8 +198,13 @@ public sealed class TestPushReceiver : IAsyncDisposable
     {
         private readonly Lock _gate = new();
         private Queue<ReceiverBehavior> _script = new([ReceiverBehavior.Accept]);
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public Channel<ReceivedPush> Received { get; } = Channel.CreateUnbounded<ReceivedPush>();
+
+        public Task Released => _released.Task;
+
+        public void Release() => _released.TrySetResult();
 
         public void Script(ReceiverBehavior[] script)
         {
