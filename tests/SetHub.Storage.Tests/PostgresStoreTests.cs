@@ -21,20 +21,93 @@ public sealed class PostgresStoreTests : StoreContractTests
     [Fact]
     public async Task Initialize_ByTenNodesAtOnce_MigratesOnce()
     {
-        var nodes = Enumerable.Range(0, 10).Select(_ => new PostgresDatabase(_connectionString)).ToArray();
-
-        await Task.WhenAll(nodes.Select(node => node.InitializeAsync(TestContext.Current.CancellationToken)));
-
-        await using var connection = new NpgsqlConnection(_connectionString);
-        await connection.OpenAsync(TestContext.Current.CancellationToken);
-        await using var command = new NpgsqlCommand("SELECT count(*), count(DISTINCT version) FROM schema_migrations", connection);
-        await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
-        await reader.ReadAsync(TestContext.Current.CancellationToken);
-        Assert.Equal(reader.GetInt64(1), reader.GetInt64(0));
-        foreach (var node in nodes)
+        // A fresh database: the ten nodes really race to create the schema (without the advisory lock, all but one
+        // fail on duplicate objects).
+        var (name, connectionString) = await PostgresTestServer.CreateDatabaseAsync("migrate");
+        var nodes = Enumerable.Range(0, 10).Select(_ => new PostgresDatabase(connectionString)).ToArray();
+        try
         {
-            await node.DisposeAsync();
+            await Task.WhenAll(nodes.Select(node => node.InitializeAsync(TestContext.Current.CancellationToken)));
+
+            await using var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync(TestContext.Current.CancellationToken);
+            await using var command = new NpgsqlCommand("SELECT count(*), count(DISTINCT version), max(version) FROM schema_migrations", connection);
+            await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
+            await reader.ReadAsync(TestContext.Current.CancellationToken);
+            Assert.Equal(reader.GetInt64(1), reader.GetInt64(0));
+            Assert.Equal(reader.GetInt64(0), reader.GetInt32(2));
         }
+        finally
+        {
+            foreach (var node in nodes)
+            {
+                await node.DisposeAsync();
+            }
+
+            await PostgresTestServer.DropDatabaseAsync(name);
+        }
+    }
+
+    [Fact]
+    public async Task Claim_SkipsStreamsAnotherNodeIsClaiming_WithoutWaiting()
+    {
+        // FOR UPDATE SKIP LOCKED: rows another node's claim transaction holds are skipped, not waited for.
+        for (var i = 0; i < 10; i++)
+        {
+            await Store.Streams.CreateStreamAsync(TestData.Stream(id: $"s{i}", delivery: TestData.Push()), cancellationToken: Cancel);
+        }
+
+        await Store.Sets.EnqueueAsync(Enumerable.Range(0, 10).Select(i => TestData.Set($"j{i}", streamId: $"s{i}")).ToArray(), Cancel);
+
+        await using var other = new NpgsqlConnection(_connectionString);
+        await other.OpenAsync(Cancel);
+        await using var transaction = await other.BeginTransactionAsync(Cancel);
+        await using (var lockRows = new NpgsqlCommand("SELECT 1 FROM delivery_schedule WHERE stream_id IN ('s0','s1','s2','s3','s4') FOR UPDATE", other, transaction))
+        {
+            await lockRows.ExecuteNonQueryAsync(Cancel);
+        }
+
+        var claimed = await Store.Push.ClaimStreamsAsync("node-a", 10, TestData.Now, TestData.Now.AddMinutes(5), Cancel).WaitAsync(TimeSpan.FromSeconds(20), Cancel);
+
+        Assert.Equal(["s5", "s6", "s7", "s8", "s9"], claimed.Select(c => c.StreamId).Order());
+        await transaction.RollbackAsync(Cancel);
+    }
+
+    [Fact]
+    public async Task DeletingAStream_WhilePublishingToIt_LeavesNothingBehind_AndDoesNotDeadlock()
+    {
+        // A publish share-locks the stream, inserts its SETs, then marks the stream due. A delete arriving in between
+        // waits for the stream's lock and then removes everything the publish wrote.
+        await Store.Streams.CreateStreamAsync(TestData.Stream(delivery: TestData.Push()), cancellationToken: Cancel);
+        await using var publisher = new NpgsqlConnection(_connectionString);
+        await publisher.OpenAsync(Cancel);
+        await using var publish = await publisher.BeginTransactionAsync(Cancel);
+        await ExecuteAsync(publisher, publish, "SELECT 1 FROM streams WHERE tenant_id = 'acme' AND stream_id = 's1' FOR SHARE");
+        await ExecuteAsync(publisher, publish, """
+            INSERT INTO sets (tenant_id, stream_id, jti, token, event_type, is_control, created_at, due_at, attempts, state, lane, queued_at)
+            VALUES ('acme', 's1', 'j1', 't', 'e', false, 0, 0, 0, 0, 'push', 0)
+            """);
+
+        var delete = Store.Streams.DeleteStreamAsync("acme", "s1", Cancel);
+        await Task.Delay(300, Cancel); // let the delete reach the stream's lock
+        await ExecuteAsync(publisher, publish, """
+            INSERT INTO delivery_schedule (tenant_id, stream_id, due_at, failures) VALUES ('acme', 's1', 0, 0)
+            ON CONFLICT (tenant_id, stream_id) DO UPDATE SET due_at = excluded.due_at
+            """);
+        await publish.CommitAsync(Cancel);
+
+        Assert.True(await delete.WaitAsync(TimeSpan.FromSeconds(20), Cancel));
+        await using var check = new NpgsqlCommand(
+            "SELECT (SELECT count(*) FROM sets WHERE stream_id = 's1') + (SELECT count(*) FROM delivery_schedule WHERE stream_id = 's1')", publisher);
+        Assert.Equal(0L, await check.ExecuteScalarAsync(Cancel));
+    }
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        await command.ExecuteNonQueryAsync(Cancel);
     }
 
     [Fact]

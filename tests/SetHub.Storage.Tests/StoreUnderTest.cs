@@ -26,6 +26,8 @@ public sealed class StoreUnderTest(RelationalDatabase database, IAsyncDisposable
 
     public IPushDeliveryStore Push => new RelationalPushDeliveryStore(database);
 
+    public ITimerStore Timers => new RelationalTimerStore(database);
+
     public ISubjectOptOutStore OptOuts => new RelationalSubjectOptOutStore(database);
 
     public ValueTask DisposeAsync() => owner?.DisposeAsync() ?? ValueTask.CompletedTask;
