@@ -57,6 +57,10 @@ public sealed class AdminApiTests(SetHubServer server)
     [InlineData("""{"events_supported":["https://schemas.openid.net/secevent/ssf/event-type/verification"]}""")]
     [InlineData("[]")]
     [InlineData(";{ broken")]
+    [InlineData("""{"display_name":"%xFF%%xFE%"}""")] // RFC 8259 §8.1
+    [InlineData("""{"display_name":"\ud800"}""")] // RFC 8259 §8.2
+    [InlineData("""{"\ud800":"x"}""")]
+    [InlineData("""{"display_name":"a","display_name":"b"}""")] // RFC 8259 §4
     public async Task PutTenant_BadBody_Returns400AndCreatesNothing(string body)
     {
         using var admin = server.CreateClient(SetHubServer.AdminToken);
@@ -65,6 +69,7 @@ public sealed class AdminApiTests(SetHubServer server)
         using var response = await admin.PutAsync($"/admin/tenants/{tenantId}", TestTenant.Json(body), Cancel);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("invalid_request", (await TestTenant.ReadJsonAsync(response)).GetProperty("error").GetString());
         using var read = await admin.GetAsync($"/admin/tenants/{tenantId}", Cancel);
         Assert.Equal(HttpStatusCode.NotFound, read.StatusCode);
     }
@@ -147,6 +152,9 @@ public sealed class AdminApiTests(SetHubServer server)
     [InlineData("""{"audience":"https://rp","signing_alg":"HS256"}""")]
     [InlineData("""{"audience":"https://rp","signing_alg":"none"}""")]
     [InlineData("""{"audience":"https://rp","token":"mine"}""")]
+    [InlineData("""{"audience":"https://rp/%xFF%%xFE%"}""")] // RFC 8259 §8.1
+    [InlineData("""{"audience":"https://rp/\ud800"}""")] // RFC 8259 §8.2
+    [InlineData("""{"audience":"https://rp","audience":"https://other"}""")] // RFC 8259 §4
     public async Task RegisterReceiver_BadBody_Returns400(string body)
     {
         var tenant = await TestTenant.CreateAsync(server);

@@ -86,6 +86,10 @@ public sealed class PollTests(SetHubServer server)
     [InlineData("""{"returnImmediately":"yes"}""")]
     [InlineData("""{"ack":"jti"}""")]
     [InlineData("""{"setErrs":{"jti":{"description":"no err"}}}""")]
+    [InlineData("""{"ack":["%xFF%%xFE%"]}""")] // RFC 8259 §8.1
+    [InlineData("""{"ack":["\ud800"]}""")] // RFC 8259 §8.2
+    [InlineData("""{"setErrs":{"\udc00":{"err":"invalid_key"}}}""")]
+    [InlineData("""{"maxEvents":1,"maxEvents":2}""")] // RFC 8259 §4
     public async Task Poll_InvalidRequest_Returns400WithAnRfc8935ErrorBody(string body)
     {
         // R58; the body follows RFC 8935 §2.3: {"err", "description"}.
