@@ -201,6 +201,29 @@ public sealed class StreamManagementTests(SetHubServer server)
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 
+    [Theory]
+    [InlineData("GET", "configuration_endpoint", "?stream_id=")] // SSF 1.0 §8.1.1.2
+    [InlineData("GET", "configuration_endpoint", "?stream_id=%ID%&stream_id=%ID%")]
+    [InlineData("DELETE", "configuration_endpoint", "?stream_id=")] // SSF 1.0 §8.1.1.5
+    [InlineData("DELETE", "configuration_endpoint", "?stream_id=%ID%&stream_id=other")]
+    [InlineData("GET", "status_endpoint", "?stream_id=")] // SSF 1.0 §8.1.2.1
+    [InlineData("GET", "status_endpoint", "?stream_id=%ID%&stream_id=%ID%")]
+    [InlineData("POST", "status_endpoint", "?stream_id=")] // SSF 1.0 §8.1.2.2
+    [InlineData("POST", "status_endpoint", "?stream_id=%ID%&stream_id=%ID%")]
+    public async Task StreamIdQuery_EmptyOrRepeated_Returns400AndChangesNothing(string method, string endpoint, string query)
+    {
+        // A present stream_id names exactly one stream: never "" and never the joined "a,b" of a repeated parameter.
+        using var receiver = await NewReceiverAsync();
+        var id = Id(await receiver.CreateStreamAsync());
+        var body = method == "POST" ? $$"""{"stream_id":"{{id}}","status":"disabled"}""" : null;
+
+        using var response = await receiver.SendAsync(new HttpMethod(method), receiver.Tenant.Endpoint(endpoint) + query.Replace("%ID%", id, StringComparison.Ordinal), body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("invalid_request", (await TestTenant.ReadJsonAsync(response)).GetProperty("error").GetString());
+        Assert.Equal("enabled", (await receiver.Client.GetFromJsonElementAsync($"{Status(receiver)}?stream_id={id}")).GetProperty("status").GetString());
+    }
+
     [Fact]
     public async Task Status_KeepsTheReason()
     {
