@@ -98,22 +98,41 @@ public sealed class PollTests(SetHubServer server)
         using var response = await receiver.SendAsync(HttpMethod.Post, Endpoint(stream), body);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        var error = await TestTenant.ReadJsonAsync(response);
-        Assert.Equal("invalid_request", error.GetProperty("err").GetString());
-        Assert.False(string.IsNullOrEmpty(error.GetProperty("description").GetString()));
+        await AssertRfc8935ErrorAsync(response, "invalid_request");
     }
 
-    [Fact]
-    public async Task Poll_WithoutToken_Returns401WithWwwAuthenticate()
+    [Theory]
+    [InlineData(null)]
+    [InlineData("invalid:3f4c5a0e-1d4b-4f43-9e55-111111111111")]
+    public async Task Poll_WithoutOrWithWrongToken_Returns401AuthenticationFailed(string? token)
     {
-        // R59, R125: the poll endpoint is protected like the management API.
+        // R59, R125: the poll endpoint is protected like the management API; RFC 8935 §2.4 code, WWW-Authenticate kept.
         var (_, stream) = await NewPollStreamAsync();
-        using var anonymous = server.CreateClient();
+        using var client = server.CreateClient(token);
 
-        using var response = await anonymous.PostAsync(Endpoint(stream), TestTenant.Json("{}"), Cancel);
+        using var response = await client.PostAsync(Endpoint(stream), TestTenant.Json("{}"), Cancel);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.StartsWith("Bearer", response.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+        await AssertRfc8935ErrorAsync(response, "authentication_failed");
+    }
+
+    [Fact]
+    public async Task Poll_WithAnotherTenantsOrANonReceiverToken_Returns403AccessDenied()
+    {
+        // RFC 8935 §2.4: access_denied, in the {"err"} shape of the poll endpoint.
+        var (receiver, stream) = await NewPollStreamAsync();
+        using var stranger = await (await TestTenant.CreateAsync(server)).AddReceiverAsync();
+        using var tenantAdmin = server.CreateClient(receiver.Tenant.Token);
+
+        using var otherTenant = await stranger.SendAsync(HttpMethod.Post, Endpoint(stream), "{}");
+        using var notAReceiver = await tenantAdmin.PostAsync(Endpoint(stream), TestTenant.Json("{}"), Cancel);
+
+        foreach (var response in new[] { otherTenant, notAReceiver })
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+            await AssertRfc8935ErrorAsync(response, "access_denied");
+        }
     }
 
     [Fact]
@@ -127,8 +146,12 @@ public sealed class PollTests(SetHubServer server)
         using var pushed = await receiver.SendAsync(HttpMethod.Post, pollUrlOfPushStream, "{}");
         using var unknown = await receiver.SendAsync(HttpMethod.Post, pollUrlOfPushStream.Replace(Id(push), "nope", StringComparison.Ordinal), "{}");
 
-        Assert.Equal(HttpStatusCode.NotFound, pushed.StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        // RFC 8935 §2.4 has no "not found" code: invalid_request.
+        foreach (var response in new[] { pushed, unknown })
+        {
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+            await AssertRfc8935ErrorAsync(response, "invalid_request");
+        }
     }
 
     [Fact]
@@ -161,6 +184,16 @@ public sealed class PollTests(SetHubServer server)
         }
 
         return states;
+    }
+
+    // The RFC 8935 §2.3 body: {"err", "description"}, never the management API's {"error"}.
+    private static async Task AssertRfc8935ErrorAsync(HttpResponseMessage response, string code)
+    {
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        var error = await TestTenant.ReadJsonAsync(response);
+        Assert.Equal(code, error.GetProperty("err").GetString());
+        Assert.False(string.IsNullOrEmpty(error.GetProperty("description").GetString()));
+        Assert.False(error.TryGetProperty("error", out _));
     }
 
     private static string Endpoint(JsonElement stream) => stream.GetProperty("delivery").GetProperty("endpoint_url").GetString()!;
