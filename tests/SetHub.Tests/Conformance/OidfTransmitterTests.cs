@@ -278,13 +278,17 @@ public sealed class OidfTransmitterTests(SetHubServer server)
     [Fact]
     public async Task Module19_VerificationPollAndAck()
     {
-        using var receiver = await NewReceiverAsync();
+        // Unacknowledged SETs are due again after 1 ms here, so acks that were not applied would bring poll 1 back.
+        await using var quick = new QuickRedeliveryServer();
+        await quick.InitializeAsync();
+        using var receiver = await (await TestTenant.CreateAsync(quick)).AddReceiverAsync();
         var stream = await receiver.CreateStreamAsync(CreateBody);
         var streamId = stream.GetProperty("stream_id").GetString()!;
 
         await receiver.VerifyAsync(streamId, "first");
         var firstPoll = await receiver.PollAsync(stream, """{"maxEvents":10,"returnImmediately":true}""");
         var acks = TestReceiver.Sets(firstPoll).Select(s => s.Jti).ToArray();
+        Assert.NotEmpty(acks);
 
         await receiver.VerifyAsync(streamId, "second");
         var secondPoll = await receiver.PollAsync(stream, $$"""{"maxEvents":10,"returnImmediately":true,"ack":{{JsonSerializer.Serialize(acks)}} }""");
@@ -293,6 +297,10 @@ public sealed class OidfTransmitterTests(SetHubServer server)
         var states = await FindStatedVerificationsAsync(receiver, secondPoll, streamId);
         Assert.Equal("second", states[0]);
         Assert.DoesNotContain(TestReceiver.Sets(secondPoll), set => acks.Contains(set.Jti));
+
+        // Poll 2 acknowledged nothing: its SETs come back (a long poll answers once they are due), poll 1's never do.
+        var thirdPoll = await receiver.PollAsync(stream, """{"maxEvents":10}""");
+        Assert.Equal(TestReceiver.Sets(secondPoll).Select(s => s.Jti).Order(), TestReceiver.Sets(thirdPoll).Select(s => s.Jti).Order());
     }
 
     [Fact]

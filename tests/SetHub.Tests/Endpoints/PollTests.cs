@@ -57,27 +57,40 @@ public sealed class PollTests(SetHubServer server)
     [Fact]
     public async Task Poll_AcknowledgeAndPollInOneRequest()
     {
-        // R56: ack plus poll; the acknowledged jti never comes back (R55).
-        var (receiver, stream) = await NewPollStreamAsync();
+        // R56: ack plus poll. R55: the acknowledged jti never comes back, while the unacknowledged one does once the
+        // redelivery interval (1 ms here) has passed, so an ignored ack would show.
+        await using var quick = new QuickRedeliveryServer();
+        await quick.InitializeAsync();
+        var (receiver, stream) = await NewPollStreamAsync(quick);
         await receiver.VerifyAsync(Id(stream), "a");
-        var first = TestReceiver.Sets(await receiver.PollAsync(stream)).Single();
+        var acknowledged = TestReceiver.Sets(await receiver.PollAsync(stream)).Single();
         await receiver.VerifyAsync(Id(stream), "b");
 
-        var second = await receiver.PollAsync(stream, $$"""{"returnImmediately":true,"ack":["{{first.Jti}}"]}""");
+        var second = await receiver.PollAsync(stream, $$"""{"returnImmediately":true,"ack":["{{acknowledged.Jti}}"]}""");
+        var third = await receiver.PollAsync(stream, "{}"); // a long poll: answers once "b" is due again
 
         Assert.Equal(["b"], await StatesAsync(receiver, second));
+        var unacknowledged = TestReceiver.Sets(second).Single();
+        Assert.Equal([unacknowledged.Jti], TestReceiver.Sets(third).Select(set => set.Jti));
     }
 
     [Fact]
     public async Task Poll_SetErrs_AreAcceptedAndNotRedelivered()
     {
-        var (receiver, stream) = await NewPollStreamAsync();
+        // R56: a SET reported in setErrs is settled like an acknowledged one; the unreported one comes back (1 ms here).
+        await using var quick = new QuickRedeliveryServer();
+        await quick.InitializeAsync();
+        var (receiver, stream) = await NewPollStreamAsync(quick);
         await receiver.VerifyAsync(Id(stream), "bad");
-        var set = TestReceiver.Sets(await receiver.PollAsync(stream)).Single();
+        await receiver.VerifyAsync(Id(stream), "kept");
+        var first = await receiver.PollAsync(stream);
+        Assert.Equal(["bad", "kept"], await StatesAsync(receiver, first));
+        var (bad, kept) = (TestReceiver.Sets(first)[0], TestReceiver.Sets(first)[1]);
 
-        var answer = await receiver.PollAsync(stream, $$"""{"returnImmediately":true,"setErrs":{"{{set.Jti}}":{"err":"invalid_state","description":"state mismatch"} } }""");
+        // A long poll: answers once "kept" is due again.
+        var answer = await receiver.PollAsync(stream, $$"""{"setErrs":{"{{bad.Jti}}":{"err":"invalid_state","description":"state mismatch"} } }""");
 
-        Assert.Empty(TestReceiver.Sets(answer));
+        Assert.Equal([kept.Jti], TestReceiver.Sets(answer).Select(set => set.Jti));
     }
 
     [Theory]
@@ -168,9 +181,9 @@ public sealed class PollTests(SetHubServer server)
         Assert.Equal(receiver.Tenant.Issuer, set.Issuer);
     }
 
-    private async Task<(TestReceiver Receiver, JsonElement Stream)> NewPollStreamAsync()
+    private async Task<(TestReceiver Receiver, JsonElement Stream)> NewPollStreamAsync(SetHubServer? on = null)
     {
-        var receiver = await (await TestTenant.CreateAsync(server)).AddReceiverAsync();
+        var receiver = await (await TestTenant.CreateAsync(on ?? server)).AddReceiverAsync();
         return (receiver, await receiver.CreateStreamAsync());
     }
 
