@@ -41,6 +41,9 @@ public sealed class PostgresDatabase : RelationalDatabase, IStoreInitializer, IA
     public override string ForUpdateSkipLocked => " FOR UPDATE SKIP LOCKED";
 
     /// <inheritdoc />
+    public override string ForUpdate => " FOR UPDATE";
+
+    /// <inheritdoc />
     public override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
         await _dataSource.OpenConnectionAsync(cancellationToken);
 

@@ -87,6 +87,40 @@ public sealed class AdminApiTests(SetHubServer server)
     }
 
     [Fact]
+    public async Task PutTenant_NarrowingEventsSupported_NarrowsEventsDeliveredOfExistingStreams()
+    {
+        // R93 (SSF 1.0 §8.1.1): events_delivered ⊆ events_supported ∩ events_requested holds after the operator narrows
+        // events_supported, for a stream that requested both types and one that requested nothing (all supported).
+        const string A = "urn:example:event:a", B = "urn:example:event:b";
+        const string Alice = """{"format":"email","email":"alice@example.com"}""";
+        var tenant = await TestTenant.CreateAsync(server, $$"""{"events_supported":["{{A}}","{{B}}"]}""");
+        using var receiver = await tenant.AddReceiverAsync();
+        var streams = new[] { await receiver.CreateStreamAsync($$"""{"events_requested":["{{A}}","{{B}}"]}"""), await receiver.CreateStreamAsync("{}") };
+        foreach (var stream in streams)
+        {
+            using var added = await receiver.SendAsync(HttpMethod.Post, tenant.Endpoint("add_subject_endpoint"), $$"""{"stream_id":"{{Id(stream)}}","subject":{{Alice}} }""");
+            Assert.Equal(HttpStatusCode.OK, added.StatusCode);
+        }
+
+        // The fan-out reads added-subject streams through the stream cache: this publish fills it.
+        Assert.Equal(2, (await tenant.PublishAsync(TestTenant.Event(Alice, B))).GetProperty("streams").GetInt32());
+
+        using var admin = server.CreateClient(SetHubServer.AdminToken);
+        using var narrowed = await admin.PutAsync($"/admin/tenants/{tenant.TenantId}", TestTenant.Json($$"""{"events_supported":["{{A}}"]}"""), Cancel);
+        Assert.Equal(HttpStatusCode.OK, narrowed.StatusCode);
+
+        foreach (var stream in streams)
+        {
+            var read = await receiver.Client.GetFromJsonElementAsync($"{tenant.Endpoint("configuration_endpoint")}?stream_id={Id(stream)}");
+            Assert.Equal([A], read.GetProperty("events_delivered").EnumerateArray().Select(e => e.GetString()));
+            Assert.Equal([A], read.GetProperty("events_supported").EnumerateArray().Select(e => e.GetString()));
+        }
+
+        Assert.Equal(0, (await tenant.PublishAsync(TestTenant.Event(Alice, B))).GetProperty("streams").GetInt32());
+        Assert.Equal(2, (await tenant.PublishAsync(TestTenant.Event(Alice, A))).GetProperty("streams").GetInt32());
+    }
+
+    [Fact]
     public async Task Admin_WithoutOrWithWrongToken_Returns401()
     {
         using var anonymous = server.CreateClient();
@@ -267,6 +301,8 @@ public sealed class AdminApiTests(SetHubServer server)
 
         return text.ToString();
     }
+
+    private static string Id(System.Text.Json.JsonElement stream) => stream.GetProperty("stream_id").GetString()!;
 
     private static string NewTenantId() => "t-" + Guid.NewGuid().ToString("N")[..12];
 }
