@@ -45,6 +45,9 @@ public sealed class PostgresDatabase : RelationalDatabase, IStoreInitializer, IA
     public override string ForShare => " FOR SHARE";
 
     /// <inheritdoc />
+    public override string ForUpdate => " FOR UPDATE";
+
+    /// <inheritdoc />
     public override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
         await _dataSource.OpenConnectionAsync(cancellationToken);
 

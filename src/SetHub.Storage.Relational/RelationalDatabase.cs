@@ -33,6 +33,10 @@ public abstract class RelationalDatabase
     /// (<c>FOR SHARE</c>), or empty where writers are serialized anyway.</summary>
     public virtual string ForShare => string.Empty;
 
+    /// <summary>Row-lock clause for rows a transaction reads in order to rewrite them from what it read
+    /// (<c>FOR UPDATE</c>), or empty where writers are serialized anyway.</summary>
+    public virtual string ForUpdate => string.Empty;
+
     /// <summary>Inserts SETs into the queue in the caller's transaction, each in the lane its stream gives it, skipping
     /// SETs whose stream is gone or disabled (non-control SETs). Providers may override with a bulk form.</summary>
     public virtual Task<IReadOnlyList<EnqueuedSet>> InsertSetsAsync(

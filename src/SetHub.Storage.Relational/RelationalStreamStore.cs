@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 using System.Text;
 using SetHub.Core;
 using SetHub.Core.Json;
@@ -17,6 +18,10 @@ public sealed class RelationalStreamStore(RelationalDatabase database, ISecretPr
         authorization_header, description, status, status_reason, signing_alg, default_subjects, created_at, updated_at, version,
         inactivity_timeout, min_verification_interval
         """;
+
+    // Streams rewritten per statement by RecomputeEventsDeliveredAsync: two parameters each, far below the SQLite
+    // (32766) and PostgreSQL (65535) limits.
+    private const int StreamsPerStatement = 500;
 
     // Tables whose rows belong to one stream, deleted with it.
     private static readonly string[] StreamOwnedTables = ["sets", "subject_index", "stream_subjects", "delivery_schedule"];
@@ -351,6 +356,66 @@ public sealed class RelationalStreamStore(RelationalDatabase database, ISecretPr
         return rows.Select(row => new StreamSubject(
             tenantId, streamId, row.Key, row.Json, row.Included, row.Verified, keysBySubject[row.Key].Order(StringComparer.Ordinal).ToArray(), row.CreatedAt)).ToArray();
     }
+
+    /// <summary>
+    /// SSF 1.0 §8.1.1 (R93): once a tenant's <c>events_supported</c> changed, gives each of its streams
+    /// <c>events_delivered</c> = <c>events_requested</c> ∩ <paramref name="eventsSupported"/>
+    /// (<see cref="StreamRules.EventsDelivered"/>), in the caller's transaction. Streams whose list changes get a new
+    /// version, so a concurrent update computed from the old list fails its version check and is re-applied. The rows
+    /// are read locked, in key order, and written in batched statements, not one round trip per stream.
+    /// </summary>
+    /// <returns>The ids of the streams whose <c>events_delivered</c> changed.</returns>
+    internal static async Task<IReadOnlyList<string>> RecomputeEventsDeliveredAsync(
+        RelationalDatabase database,
+        DbConnection connection,
+        DbTransaction transaction,
+        string tenantId,
+        IReadOnlyList<string> eventsSupported,
+        DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        var streams = await connection.CreateCommand(transaction, $"""
+                SELECT stream_id, events_requested, events_delivered FROM streams
+                WHERE tenant_id = @tenant_id
+                ORDER BY stream_id{database.ForUpdate}
+                """)
+            .With("@tenant_id", tenantId)
+            .QueryAsync(reader => (StreamId: reader.GetString(0), Requested: reader.GetNullableString(1), Delivered: reader.GetString(2)), cancellationToken);
+
+        var changed = new List<(string StreamId, string Delivered)>();
+        foreach (var (streamId, requested, delivered) in streams)
+        {
+            var recomputed = StreamRules.EventsDelivered(JsonArrays.Read(requested), eventsSupported);
+            if (!recomputed.SequenceEqual(JsonArrays.Read(delivered)!, StringComparer.Ordinal))
+            {
+                changed.Add((streamId, JsonArrays.Write(recomputed)!));
+            }
+        }
+
+        foreach (var batch in changed.Chunk(StreamsPerStatement))
+        {
+            var command = connection.CreateCommand(transaction, string.Empty)
+                .With("@tenant_id", tenantId)
+                .With("@updated_at", now.ToDb());
+            var cases = new StringBuilder();
+            for (var i = 0; i < batch.Length; i++)
+            {
+                cases.Append(CultureInfo.InvariantCulture, $" WHEN @stream_{i} THEN @delivered_{i}");
+                command.With($"@stream_{i}", batch[i].StreamId).With($"@delivered_{i}", batch[i].Delivered);
+            }
+
+            database.AddList(command, "@stream_ids", batch.Select(stream => stream.StreamId).ToArray());
+            command.CommandText = $"""
+                UPDATE streams
+                SET events_delivered = CASE stream_id{cases} ELSE events_delivered END, version = version + 1, updated_at = @updated_at
+                WHERE tenant_id = @tenant_id AND stream_id {database.InList("@stream_ids")}
+                """;
+            await command.ExecuteAsync(cancellationToken);
+        }
+
+        return changed.Select(stream => stream.StreamId).ToArray();
+    }
+
 
     // The stream row goes first: deleting it takes the row lock a publish share-locks before it inserts SETs and marks
     // the stream due, so a concurrent publish either commits before this delete reads the stream's other rows (and

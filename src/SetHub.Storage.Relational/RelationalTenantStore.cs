@@ -68,11 +68,22 @@ public sealed class RelationalTenantStore(RelationalDatabase database) : ITenant
     }
 
     /// <inheritdoc />
-    public Task UpdateTenantAsync(Tenant tenant, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<string>> UpdateTenantAsync(Tenant tenant, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenant);
-        return database.WriteAsync(
-            (connection, transaction) => connection.CreateCommand(transaction, """
+        return database.WriteAsync<IReadOnlyList<string>>(async (connection, transaction) =>
+        {
+            // Read locked: concurrent updates of one tenant take turns, so the streams end up computed from the list
+            // that is stored last.
+            var stored = await connection.CreateCommand(transaction, $"SELECT events_supported FROM tenants WHERE tenant_id = @tenant_id{database.ForUpdate}")
+                .With("@tenant_id", tenant.TenantId)
+                .QuerySingleOrDefaultAsync(reader => new StoredEvents(JsonArrays.Read(reader.GetNullableString(0))), cancellationToken);
+            if (stored is null)
+            {
+                return [];
+            }
+
+            await connection.CreateCommand(transaction, """
                     UPDATE tenants
                     SET display_name = @display_name, default_subjects = @default_subjects,
                         events_supported = @events_supported, updated_at = @updated_at,
@@ -86,8 +97,14 @@ public sealed class RelationalTenantStore(RelationalDatabase database) : ITenant
                 .With("@updated_at", tenant.UpdatedAt.ToDb())
                 .With("@inactivity_timeout", Seconds(tenant.InactivityTimeout))
                 .With("@min_verification_interval", Seconds(tenant.MinVerificationInterval))
-                .ExecuteAsync(cancellationToken),
-            cancellationToken);
+                .ExecuteAsync(cancellationToken);
+
+            var before = stored.EventsSupported ?? Core.Events.EventTypeCatalog.BuiltIn;
+            return before.SequenceEqual(tenant.EffectiveEventsSupported, StringComparer.Ordinal)
+                ? []
+                : await RelationalStreamStore.RecomputeEventsDeliveredAsync(
+                    database, connection, transaction, tenant.TenantId, tenant.EffectiveEventsSupported, tenant.UpdatedAt, cancellationToken);
+        }, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -140,4 +157,6 @@ public sealed class RelationalTenantStore(RelationalDatabase database) : ITenant
         UpdatedAt: reader.GetTime(5));
 
     private static long? Seconds(TimeSpan? value) => value is { } span ? (long)span.TotalSeconds : null;
+
+    private sealed record StoredEvents(IReadOnlyList<string>? EventsSupported);
 }

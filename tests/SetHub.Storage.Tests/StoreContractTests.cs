@@ -94,6 +94,66 @@ public abstract partial class StoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Tenants_UpdateEventsSupported_RecomputesEventsDeliveredOfTheTenantsStreams()
+    {
+        // R93 (SSF 1.0 §8.1.1): events_delivered ⊆ events_supported ∩ events_requested holds for existing streams too.
+        var tenant = TestData.Tenant() with { EventsSupported = ["urn:a", "urn:b", "urn:c"] };
+        await Store.Tenants.CreateTenantAsync(tenant, "t", [TestData.Key()], Cancel);
+        await CreateStreamsAsync(
+            Requesting("ab", ["urn:a", "urn:b"]),
+            Requesting("b", ["urn:b"]),
+            Requesting("a", ["urn:a"]),
+            Requesting("all", null, delivered: ["urn:a", "urn:b", "urn:c"]),
+            Requesting("ab", ["urn:a", "urn:b"], tenantId: "beta"));
+
+        var narrowed = await Store.Tenants.UpdateTenantAsync(tenant with { EventsSupported = ["urn:c", "urn:a"], UpdatedAt = TestData.Now.AddHours(1) }, Cancel);
+
+        Assert.Equal(["ab", "all", "b"], narrowed.Order(StringComparer.Ordinal));
+        await AssertDeliveredAsync("ab", ["urn:a"], version: 2);               // requested order
+        await AssertDeliveredAsync("b", [], version: 2);
+        await AssertDeliveredAsync("a", ["urn:a"], version: 1);                // unchanged: untouched
+        await AssertDeliveredAsync("all", ["urn:c", "urn:a"], version: 2);     // requested nothing: all supported
+        Assert.Equal(TestData.Now.AddHours(1), (await Store.Streams.GetStreamAsync("acme", "ab", Cancel))!.UpdatedAt);
+        Assert.Equal(["urn:a", "urn:b"], (await Store.Streams.GetStreamAsync("beta", "ab", Cancel))!.EventsDelivered); // another tenant's
+
+        // Other changes leave the streams alone; widening gives back what was requested; null means the built-in types.
+        Assert.Empty(await Store.Tenants.UpdateTenantAsync(tenant with { EventsSupported = ["urn:c", "urn:a"], DisplayName = "Renamed" }, Cancel));
+        await AssertDeliveredAsync("ab", ["urn:a"], version: 2);
+        Assert.Equal(["ab", "all", "b"], (await Store.Tenants.UpdateTenantAsync(tenant, Cancel)).Order(StringComparer.Ordinal));
+        await AssertDeliveredAsync("ab", ["urn:a", "urn:b"], version: 3);
+        await AssertDeliveredAsync("b", ["urn:b"], version: 3);
+        Assert.Equal(["a", "ab", "all", "b"], (await Store.Tenants.UpdateTenantAsync(tenant with { EventsSupported = null }, Cancel)).Order(StringComparer.Ordinal));
+        await AssertDeliveredAsync("ab", [], version: 4);                      // urn:a, urn:b are not built-in types
+        await AssertDeliveredAsync("all", Core.Events.EventTypeCatalog.BuiltIn, version: 4);
+
+        static EventStream Requesting(string id, IReadOnlyList<string>? requested, IReadOnlyList<string>? delivered = null, string tenantId = "acme") =>
+            TestData.Stream(tenantId, id) with { EventsRequested = requested, EventsDelivered = delivered ?? requested! };
+
+        async Task AssertDeliveredAsync(string streamId, IReadOnlyList<string> expected, long version)
+        {
+            var stream = await Store.Streams.GetStreamAsync("acme", streamId, Cancel);
+            Assert.Equal(expected, stream!.EventsDelivered);
+            Assert.Equal(version, stream.Version);
+        }
+    }
+
+    [Fact]
+    public async Task Tenants_UpdateEventsSupported_RewritesManyStreamsInBatches()
+    {
+        var tenant = TestData.Tenant() with { EventsSupported = ["urn:a", "urn:b"] };
+        await Store.Tenants.CreateTenantAsync(tenant, "t", [TestData.Key()], Cancel);
+        var ids = Enumerable.Range(0, 1001).Select(i => $"s{i:D4}").ToArray();
+        await CreateStreamsAsync([.. ids.Select(id => TestData.Stream(id: id) with { EventsRequested = [$"urn:{(id.EndsWith('7') ? 'x' : 'a')}", "urn:b"], EventsDelivered = ["urn:b"] })]);
+
+        var changed = await Store.Tenants.UpdateTenantAsync(tenant with { EventsSupported = ["urn:a"] }, Cancel);
+
+        var streams = await Store.Streams.ListTenantStreamsAsync("acme", Cancel);
+        Assert.Equal(ids, changed.Order(StringComparer.Ordinal));
+        Assert.All(streams, stream => Assert.Equal(stream.StreamId.EndsWith('7') ? [] : ["urn:a"], stream.EventsDelivered));
+        Assert.All(streams, stream => Assert.Equal(2, stream.Version));
+    }
+
+    [Fact]
     public async Task Credentials_AreFoundOnlyWithinTheirTenant()
     {
         await Store.Tenants.CreateTenantAsync(TestData.Tenant("acme"), "tenant-hash", [TestData.Key("acme")], Cancel);

@@ -39,8 +39,19 @@ public sealed class CachingTenantStore : ITenantStore
     public Task<IReadOnlyList<Tenant>> ListTenantsAsync(CancellationToken cancellationToken = default) => _inner.ListTenantsAsync(cancellationToken);
 
     /// <inheritdoc />
-    public Task UpdateTenantAsync(Tenant tenant, CancellationToken cancellationToken = default) =>
-        _inner.UpdateTenantAsync(tenant, cancellationToken);
+    public async Task<IReadOnlyList<string>> UpdateTenantAsync(Tenant tenant, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenant);
+        var changed = await _inner.UpdateTenantAsync(tenant, cancellationToken);
+
+        // Fan-out reads streams through the cache: a stream whose events_delivered shrank must not be served stale.
+        foreach (var streamId in changed)
+        {
+            _invalidation.Publish(CacheScopes.Stream(tenant.TenantId, streamId));
+        }
+
+        return changed;
+    }
 
     /// <inheritdoc />
     public async Task<Credential?> FindCredentialAsync(string tenantId, string tokenHash, CancellationToken cancellationToken = default)

@@ -23,8 +23,14 @@ public interface ITenantStore
     /// <summary>Lists every tenant, ordered by id.</summary>
     Task<IReadOnlyList<Tenant>> ListTenantsAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Updates a tenant's display name, default subjects and supported events.</summary>
-    Task UpdateTenantAsync(Tenant tenant, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Updates a tenant's display name, default subjects, supported events and stream defaults. When its effective
+    /// <c>events_supported</c> changes, every stream of the tenant gets <c>events_delivered</c> =
+    /// <c>events_requested</c> ∩ the new <c>events_supported</c> (<see cref="Streams.StreamRules.EventsDelivered"/>)
+    /// in the same transaction, and those whose list changed a new version (SSF 1.0 §8.1.1, R93).
+    /// </summary>
+    /// <returns>The ids of the tenant's streams whose <c>events_delivered</c> changed.</returns>
+    Task<IReadOnlyList<string>> UpdateTenantAsync(Tenant tenant, CancellationToken cancellationToken = default);
 
     /// <summary>Finds the tenant or receiver credential with this token hash, within one tenant only: a token of
     /// another tenant is never found, which is how tenant isolation starts.</summary>

@@ -35,7 +35,14 @@ internal static class DiscoveryEndpoints
         HttpResponse response,
         CancellationToken cancellationToken)
     {
-        // issuerPath is "{base path}/tenants/{tenantId}" without the leading slash; trailing '/' is not part of an issuer.
+        // issuerPath is "{base path}/tenants/{tenantId}" without the leading slash. SSF 1.0 §7.2.1 strips a trailing '/'
+        // from the issuer path before inserting the well-known string, and the OIDF suite tolerates one (R80): one
+        // trailing '/' names the same issuer.
+        if (issuerPath is [.., '/'])
+        {
+            issuerPath = issuerPath[..^1];
+        }
+
         var prefix = urls.BasePath.TrimStart('/') is { Length: > 0 } basePath ? basePath + "/tenants/" : "tenants/";
         var tenantId = issuerPath is not null && issuerPath.StartsWith(prefix, StringComparison.Ordinal) ? issuerPath[prefix.Length..] : null;
         return GetMetadata(tenantId ?? string.Empty, urls, tenants, response, cancellationToken);

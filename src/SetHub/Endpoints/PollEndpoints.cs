@@ -1,7 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using SetHub.Core;
 using SetHub.Core.Delivery;
-using SetHub.Core.Results;
 using SetHub.Hosting;
 using SetHub.Http;
 using SetHub.Json;
@@ -15,7 +13,9 @@ internal static class PollEndpoints
     public static IEndpointRouteBuilder MapPollEndpoints(this IEndpointRouteBuilder app)
     {
         // SSF 1.0 §7.1.1: the management API's authorization scheme also protects the poll endpoint (R125).
-        app.MapPost(TransmitterUrls.TenantPrefix + "/ssf/poll/{streamId}", Poll).RequireAuthorization(SetHubPolicies.Receiver);
+        app.MapPost(TransmitterUrls.TenantPrefix + "/ssf/poll/{streamId}", Poll)
+            .RequireAuthorization(SetHubPolicies.Receiver)
+            .WithMetadata(DeliveryErrorBody.Metadata);
         return app;
     }
 
@@ -24,16 +24,10 @@ internal static class PollEndpoints
     {
         if (body.Error is { } invalid)
         {
-            return DeliveryError(invalid);
+            return DeliveryErrorBody.Result(invalid);
         }
 
         var batch = await polls.PollAsync(context.User.GetCaller(), streamId, body.Root, cancellationToken);
-        return batch.IsSuccess ? new PollResult(batch.Value) : DeliveryError(batch.Error);
+        return batch.IsSuccess ? new PollResult(batch.Value) : DeliveryErrorBody.Result(batch.Error);
     }
-
-    // RFC 8936 §2.5.1 leaves the error body open; SetHub uses the RFC 8935 §2.3 shape {"err", "description"}.
-    private static JsonHttpResult<DeliveryErrorResponse> DeliveryError(OperationError error) => TypedResults.Json(
-        new DeliveryErrorResponse(error.Kind == ErrorKind.Invalid ? SsfConstants.DeliveryErrors.InvalidRequest : error.Code, error.Description),
-        SetHubJsonContext.Default.DeliveryErrorResponse,
-        statusCode: ApiResults.StatusFor(error.Kind));
 }

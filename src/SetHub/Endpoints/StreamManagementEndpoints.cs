@@ -57,12 +57,18 @@ internal static class StreamManagementEndpoints
 
     // SSF 1.0 §8.1.1.2: one stream with ?stream_id=, otherwise always a JSON array.
     private static async Task<IResult> ReadStreams(
-        HttpContext context, [FromQuery(Name = "stream_id")] string? streamId, StreamService streams, CancellationToken cancellationToken)
+        HttpContext context, [FromQuery(Name = "stream_id")] string[] streamIdQuery, StreamService streams, CancellationToken cancellationToken)
     {
         var caller = context.User.GetCaller();
-        if (streamId is not null)
+        var streamId = StreamIdQuery.Optional(streamIdQuery);
+        if (!streamId.IsSuccess)
         {
-            var stream = await streams.GetAsync(caller, streamId, cancellationToken);
+            return ApiResults.Error(streamId.Error);
+        }
+
+        if (streamId.Value is { } id)
+        {
+            var stream = await streams.GetAsync(caller, id, cancellationToken);
             return stream.IsSuccess
                 ? TypedResults.Ok(await ToResponseAsync(stream.Value, streams, cancellationToken))
                 : ApiResults.Error(stream.Error);
@@ -90,24 +96,36 @@ internal static class StreamManagementEndpoints
 
     // SSF 1.0 §8.1.1.5: stream_id is a required query parameter.
     private static async Task<Results<NoContent, JsonHttpResult<ErrorResponse>>> DeleteStream(
-        HttpContext context, [FromQuery(Name = "stream_id")] string? streamId, StreamService streams, CancellationToken cancellationToken) =>
-        string.IsNullOrEmpty(streamId)
-            ? ApiResults.Error(OperationError.Invalid("The 'stream_id' query parameter is required (SSF 1.0 §8.1.1.5)."))
-            : ApiResults.NoContentOr(await streams.DeleteAsync(context.User.GetCaller(), streamId, cancellationToken));
+        HttpContext context, [FromQuery(Name = "stream_id")] string[] streamIdQuery, StreamService streams, CancellationToken cancellationToken)
+    {
+        var streamId = StreamIdQuery.Required(streamIdQuery, "SSF 1.0 §8.1.1.5");
+        return streamId.IsSuccess
+            ? ApiResults.NoContentOr(await streams.DeleteAsync(context.User.GetCaller(), streamId.Value, cancellationToken))
+            : ApiResults.Error(streamId.Error);
+    }
 
     // SSF 1.0 §8.1.2.1
     private static async Task<Results<Ok<StreamStatusResponse>, JsonHttpResult<ErrorResponse>>> ReadStatus(
-        HttpContext context, [FromQuery(Name = "stream_id")] string? streamId, StreamService streams, CancellationToken cancellationToken) =>
-        string.IsNullOrEmpty(streamId)
-            ? ApiResults.Error(OperationError.Invalid("The 'stream_id' query parameter is required (SSF 1.0 §8.1.2.1)."))
-            : ApiResults.OkOr(ToStatusResponse(await streams.GetStatusAsync(context.User.GetCaller(), streamId, cancellationToken)));
+        HttpContext context, [FromQuery(Name = "stream_id")] string[] streamIdQuery, StreamService streams, CancellationToken cancellationToken)
+    {
+        var streamId = StreamIdQuery.Required(streamIdQuery, "SSF 1.0 §8.1.2.1");
+        return streamId.IsSuccess
+            ? ApiResults.OkOr(ToStatusResponse(await streams.GetStatusAsync(context.User.GetCaller(), streamId.Value, cancellationToken)))
+            : ApiResults.Error(streamId.Error);
+    }
 
-    // SSF 1.0 §8.1.2.2
+    // SSF 1.0 §8.1.2.2: stream_id may come in the query, the body, or both (then they must agree).
     private static async Task<Results<Ok<StreamStatusResponse>, JsonHttpResult<ErrorResponse>>> UpdateStatus(
-        JsonBody body, HttpContext context, [FromQuery(Name = "stream_id")] string? streamId, StreamService streams, CancellationToken cancellationToken) =>
-        body.Error is { } invalid
-            ? ApiResults.Error(invalid)
-            : ApiResults.OkOr(ToStatusResponse(await streams.UpdateStatusAsync(context.User.GetCaller(), body.Root, streamId, cancellationToken)));
+        JsonBody body, HttpContext context, [FromQuery(Name = "stream_id")] string[] streamIdQuery, StreamService streams, CancellationToken cancellationToken)
+    {
+        var streamId = StreamIdQuery.Optional(streamIdQuery);
+        if ((body.Error ?? streamId.Error) is { } invalid)
+        {
+            return ApiResults.Error(invalid);
+        }
+
+        return ApiResults.OkOr(ToStatusResponse(await streams.UpdateStatusAsync(context.User.GetCaller(), body.Root, streamId.Value, cancellationToken)));
+    }
 
     // SSF 1.0 §8.1.3.2: an empty 200.
     private static async Task<Results<Ok, JsonHttpResult<ErrorResponse>>> AddSubject(

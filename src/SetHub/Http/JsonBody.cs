@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using SetHub.Core.Json;
 using SetHub.Core.Results;
 
 namespace SetHub.Http;
@@ -8,14 +9,15 @@ namespace SetHub.Http;
 /// A JSON request body as an endpoint parameter. Binding happens inside the endpoint, after the authentication and
 /// authorization middleware, so a bad token is answered before the body is read (the OIDF suite checks the order).
 /// Binding never fails: a body that is not JSON arrives as <see cref="Error"/>, for the handler to answer with its own
-/// 400 body. An empty body reads as <c>{}</c>; the Content-Type is not enforced (A9).
+/// 400 body. "JSON" is strict (<see cref="RequestJson"/>): UTF-8, Unicode strings, unique member names, so no handler
+/// meets a string it cannot read. An empty body reads as <c>{}</c>; the Content-Type is not enforced (A9).
 /// </summary>
 internal sealed class JsonBody
 {
     /// <summary>The largest body accepted: management and poll requests are small.</summary>
     public const int MaxBodyBytes = 1024 * 1024;
 
-    private static readonly JsonDocumentOptions ParseOptions = new() { MaxDepth = 32 };
+    private const int MaxDepth = 32;
 
     private JsonBody(JsonElement root, OperationError? error)
     {
@@ -73,14 +75,7 @@ internal sealed class JsonBody
             return JsonDocument.Parse("{}");
         }
 
-        try
-        {
-            return JsonDocument.Parse(buffer.WrittenMemory, ParseOptions);
-        }
-        catch (JsonException)
-        {
-            return OperationError.Invalid("The request body is not valid JSON.");
-        }
+        return RequestJson.Parse(buffer.WrittenMemory, MaxDepth);
     }
 
     private static bool IsBlank(ReadOnlySpan<byte> body) => body.Trim(" \t\r\n"u8).IsEmpty;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using SetHub.Tests.Infrastructure;
 
@@ -278,13 +279,17 @@ public sealed class OidfTransmitterTests(SetHubServer server)
     [Fact]
     public async Task Module19_VerificationPollAndAck()
     {
-        using var receiver = await NewReceiverAsync();
+        // Unacknowledged SETs are due again after 1 ms here, so acks that were not applied would bring poll 1 back.
+        await using var quick = new QuickRedeliveryServer();
+        await quick.InitializeAsync();
+        using var receiver = await (await TestTenant.CreateAsync(quick)).AddReceiverAsync();
         var stream = await receiver.CreateStreamAsync(CreateBody);
         var streamId = stream.GetProperty("stream_id").GetString()!;
 
         await receiver.VerifyAsync(streamId, "first");
         var firstPoll = await receiver.PollAsync(stream, """{"maxEvents":10,"returnImmediately":true}""");
         var acks = TestReceiver.Sets(firstPoll).Select(s => s.Jti).ToArray();
+        Assert.NotEmpty(acks);
 
         await receiver.VerifyAsync(streamId, "second");
         var secondPoll = await receiver.PollAsync(stream, $$"""{"maxEvents":10,"returnImmediately":true,"ack":{{JsonSerializer.Serialize(acks)}} }""");
@@ -293,6 +298,10 @@ public sealed class OidfTransmitterTests(SetHubServer server)
         var states = await FindStatedVerificationsAsync(receiver, secondPoll, streamId);
         Assert.Equal("second", states[0]);
         Assert.DoesNotContain(TestReceiver.Sets(secondPoll), set => acks.Contains(set.Jti));
+
+        // Poll 2 acknowledged nothing: its SETs come back (a long poll answers once they are due), poll 1's never do.
+        var thirdPoll = await receiver.PollAsync(stream, """{"maxEvents":10}""");
+        Assert.Equal(TestReceiver.Sets(secondPoll).Select(s => s.Jti).Order(), TestReceiver.Sets(thirdPoll).Select(s => s.Jti).Order());
     }
 
     [Fact]
@@ -332,38 +341,109 @@ public sealed class OidfTransmitterTests(SetHubServer server)
     [Fact]
     public async Task Module22_CaepInterop_DeliversEveryCaepTypeOfEventsDelivered()
     {
-        // anchors.md §3.2 module 22: RS256, exactly one event, every CAEP type in events_delivered arrives, and the
-        // per-event checks (credential-change and device-compliance-change claims, reason_admin) hold.
+        // anchors.md §3.2 module 22: every CAEP type in events_delivered arrives, and every SET passes what the module
+        // FAILs on (and WARNs on). The events carry each optional claim the module checks, so every check runs.
         var tenant = await TestTenant.CreateAsync(server, """{"default_subjects":"ALL"}""");
         using var receiver = await tenant.AddReceiverAsync(signingAlgorithm: "RS256");
         var stream = await receiver.CreateStreamAsync(CreateBody);
         var delivered = stream.GetProperty("events_delivered").EnumerateArray().Select(e => e.GetString()!).ToArray();
         Assert.Contains(TestReceiver.SessionRevoked, delivered);
         const string Subject = """{"format":"email","email":"user@example.com"}""";
-        await tenant.PublishAsync(TestTenant.Event(Subject, TestReceiver.SessionRevoked, """{"reason_admin":{"en":"Landspeed Policy Violation"},"event_timestamp":1700000000}"""));
-        await tenant.PublishAsync(TestTenant.Event(Subject, TestReceiver.CredentialChange, """{"credential_type":"fido2-roaming","change_type":"create","initiating_entity":"user"}"""));
-        await tenant.PublishAsync(TestTenant.Event(Subject, TestReceiver.DeviceComplianceChange, """{"previous_status":"compliant","current_status":"not-compliant"}"""));
+        await tenant.PublishAsync(TestTenant.Event(Subject, TestReceiver.SessionRevoked, """
+            {"initiating_entity":"policy","reason_admin":{"en":"Landspeed Policy Violation: C076E82F"},
+             "reason_user":{"en":"Access attempt from multiple regions.","es-410":"Intento de acceso desde varias regiones."},
+             "event_timestamp":1700000000}
+            """));
+        await tenant.PublishAsync(TestTenant.Event(Subject, TestReceiver.CredentialChange, """
+            {"credential_type":"fido2-roaming","change_type":"create","friendly_name":"Jane's USB authenticator",
+             "initiating_entity":"user","reason_user":{"en":"A security key was added."},"event_timestamp":1700000001}
+            """));
+        await tenant.PublishAsync(TestTenant.Event(Subject, TestReceiver.DeviceComplianceChange, """
+            {"previous_status":"compliant","current_status":"not-compliant","initiating_entity":"admin",
+             "reason_admin":{"en":"Location Policy Violation: C076E8A3"},"event_timestamp":1700000002}
+            """));
 
         var seen = new List<string>();
-        foreach (var (_, token) in TestReceiver.Sets(await receiver.PollAsync(stream, """{"maxEvents":10,"returnImmediately":true}""")))
+        var checkedClaims = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (jti, token) in TestReceiver.Sets(await receiver.PollAsync(stream, """{"maxEvents":10,"returnImmediately":true}""")))
         {
-            var set = await receiver.ValidateSetAsync(token);
-            Assert.Equal("RS256", set.Alg);
-            var (type, payload) = TestReceiver.Event(set);
-            seen.Add(type);
-            if (payload.TryGetProperty("event_timestamp", out var timestamp))
-            {
-                Assert.Equal(JsonValueKind.Number, timestamp.ValueKind);
-            }
-
-            if (type == TestReceiver.CredentialChange)
-            {
-                Assert.Equal(JsonValueKind.String, payload.GetProperty("credential_type").ValueKind);
-                Assert.Equal(JsonValueKind.String, payload.GetProperty("change_type").ValueKind);
-            }
+            seen.Add(AssertCaepInteropSet(await receiver.ValidateSetAsync(token), jti, tenant.Issuer, receiver.Audience, checkedClaims));
         }
 
         Assert.Equal(delivered.Order(), seen.Order());
+        Assert.Superset(
+            new HashSet<string>(StringComparer.Ordinal) { "event_timestamp", "initiating_entity", "reason_admin", "reason_user", "credential_type", "change_type", "current_status", "previous_status" },
+            checkedClaims);
+    }
+
+    /// <summary>
+    /// What the caep-interop module FAILs (and WARNs) on, for one SET: the SET checks of anchors.md §3.1 item 8 with
+    /// RS256 and exactly one event, then the per-event checks of §3.2 item 22. Returns the event type; adds the names
+    /// of the optional and event-specific claims it checked to <paramref name="checkedClaims"/>.
+    /// </summary>
+    private static string AssertCaepInteropSet(JsonWebToken set, string jti, string issuer, string audience, HashSet<string> checkedClaims)
+    {
+        Assert.Equal(jti, set.Id);                                          // R49: key equals the jti inside
+        Assert.Equal("RS256", set.Alg);                                     // R146: the CAEP profile's algorithm
+        Assert.Equal("secevent+jwt", set.Typ);                              // R63
+        Assert.False(set.TryGetPayloadValue<object>("sub", out _));         // R74
+        Assert.False(set.TryGetPayloadValue<object>("exp", out _));         // R75
+        var iss = TestReceiver.Claim(set, "iss");
+        Assert.Equal(JsonValueKind.String, iss.ValueKind);
+        Assert.Equal(issuer, iss.GetString());                              // the metadata issuer, exact string
+        Assert.Equal([audience], set.Audiences);                            // a subset of the stream's aud
+        var iat = TestReceiver.Claim(set, "iat");
+        Assert.Equal(JsonValueKind.Number, iat.ValueKind);                  // present
+        Assert.True(iat.GetInt64() <= DateTimeOffset.UtcNow.AddSeconds(5).ToUnixTimeSeconds(), "iat is in the future");
+        Assert.Single(TestReceiver.Claim(set, "events").EnumerateObject()); // exactly one event (FAIL under CAEP)
+        var (type, payload) = TestReceiver.Event(set);
+
+        // CAEP 1.0 §2: the claims every CAEP event may carry.
+        if (payload.TryGetProperty("event_timestamp", out var timestamp))
+        {
+            Assert.Equal(JsonValueKind.Number, timestamp.ValueKind);        // seconds, a JSON number
+            checkedClaims.Add("event_timestamp");
+        }
+
+        if (payload.TryGetProperty("initiating_entity", out var initiator))
+        {
+            Assert.Contains(initiator.ValueKind == JsonValueKind.String ? initiator.GetString() : null, new[] { "admin", "user", "policy", "system" });
+            checkedClaims.Add("initiating_entity");
+        }
+
+        foreach (var reason in new[] { "reason_admin", "reason_user" })
+        {
+            if (payload.TryGetProperty(reason, out var text))
+            {
+                Assert.Equal(JsonValueKind.Object, text.ValueKind);         // language tag → string, at least one
+                Assert.NotEmpty(text.EnumerateObject());
+                Assert.All(text.EnumerateObject(), entry => Assert.Equal(JsonValueKind.String, entry.Value.ValueKind));
+                checkedClaims.Add(reason);
+            }
+        }
+
+        if (type == TestReceiver.CredentialChange)
+        {
+            // R130: both strings (FAIL); standard values, or the module WARNs.
+            Assert.Equal(JsonValueKind.String, payload.GetProperty("credential_type").ValueKind);
+            Assert.Equal(JsonValueKind.String, payload.GetProperty("change_type").ValueKind);
+            Assert.Contains(payload.GetProperty("credential_type").GetString(), new[] { "password", "pin", "x509", "fido2-platform", "fido2-roaming", "fido-u2f", "verifiable-credential", "phone-voice", "phone-sms", "app" });
+            Assert.Contains(payload.GetProperty("change_type").GetString(), new[] { "create", "revoke", "update", "delete" });
+            checkedClaims.UnionWith(["credential_type", "change_type"]);
+        }
+
+        if (type == TestReceiver.DeviceComplianceChange)
+        {
+            // R132
+            foreach (var status in new[] { "current_status", "previous_status" })
+            {
+                var value = payload.GetProperty(status);
+                Assert.Contains(value.ValueKind == JsonValueKind.String ? value.GetString() : null, new[] { "compliant", "not-compliant" });
+                checkedClaims.Add(status);
+            }
+        }
+
+        return type;
     }
 
     /// <summary>Every SET check of anchors.md §3.1 item 8 on each verification SET; returns their states in order.</summary>

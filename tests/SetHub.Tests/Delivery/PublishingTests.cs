@@ -224,6 +224,11 @@ public sealed class PublishingTests(SetHubServer server)
     [InlineData("""{"events":{"https://schemas.openid.net/secevent/risc/event-type/identifier-changed":{}},"sub_id":{"format":"opaque","id":"x"}}""", "R139 subject is an email or phone")]
     [InlineData("""{"events":{"https://schemas.openid.net/secevent/risc/event-type/account-disabled":{"reason":"vacation"}},"sub_id":{"format":"opaque","id":"x"}}""", "R138 reason enumeration")]
     [InlineData("""{"events":{"https://schemas.openid.net/secevent/risc/event-type/credential-compromise":{}},"sub_id":{"format":"opaque","id":"x"}}""", "R141 credential_type required")]
+    [InlineData("""{"events":{"urn:a":{"note":"%xFF%%xFE%"}},"sub_id":{"format":"opaque","id":"x"}}""", "RFC 8259 §8.1 payload not UTF-8")]
+    [InlineData("""{"events":{"urn:a":{"note":"\ud800"}},"sub_id":{"format":"opaque","id":"x"}}""", "RFC 8259 §8.2 lone surrogate in the payload")]
+    [InlineData("""{"events":{"urn:a":{}},"sub_id":{"format":"opaque","id":"\udc00"}}""", "RFC 8259 §8.2 lone surrogate in the subject")]
+    [InlineData("""{"events":{"urn:a":{},"urn:a":{}},"sub_id":{"format":"opaque","id":"x"}}""", "RFC 8259 §4 one event type twice")]
+    [InlineData("""{"events":{"urn:a":{}},"sub_id":{"format":"opaque","id":"x"},"txn":"a","txn":"b"}""", "RFC 8259 §4 duplicate member")]
     public async Task Publish_InvalidEvent_Returns400AndQueuesNothing(string body, string requirement)
     {
         var tenant = await TestTenant.CreateAsync(server, """{"default_subjects":"ALL","events_supported":["urn:a","urn:b"]}""");

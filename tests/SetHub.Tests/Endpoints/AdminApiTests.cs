@@ -57,6 +57,10 @@ public sealed class AdminApiTests(SetHubServer server)
     [InlineData("""{"events_supported":["https://schemas.openid.net/secevent/ssf/event-type/verification"]}""")]
     [InlineData("[]")]
     [InlineData(";{ broken")]
+    [InlineData("""{"display_name":"%xFF%%xFE%"}""")] // RFC 8259 §8.1
+    [InlineData("""{"display_name":"\ud800"}""")] // RFC 8259 §8.2
+    [InlineData("""{"\ud800":"x"}""")]
+    [InlineData("""{"display_name":"a","display_name":"b"}""")] // RFC 8259 §4
     public async Task PutTenant_BadBody_Returns400AndCreatesNothing(string body)
     {
         using var admin = server.CreateClient(SetHubServer.AdminToken);
@@ -65,6 +69,7 @@ public sealed class AdminApiTests(SetHubServer server)
         using var response = await admin.PutAsync($"/admin/tenants/{tenantId}", TestTenant.Json(body), Cancel);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("invalid_request", (await TestTenant.ReadJsonAsync(response)).GetProperty("error").GetString());
         using var read = await admin.GetAsync($"/admin/tenants/{tenantId}", Cancel);
         Assert.Equal(HttpStatusCode.NotFound, read.StatusCode);
     }
@@ -79,6 +84,40 @@ public sealed class AdminApiTests(SetHubServer server)
 
         Assert.Equal(["urn:example:event:a", "urn:example:event:b"], stream.GetProperty("events_supported").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(["urn:example:event:b"], stream.GetProperty("events_delivered").EnumerateArray().Select(e => e.GetString()));
+    }
+
+    [Fact]
+    public async Task PutTenant_NarrowingEventsSupported_NarrowsEventsDeliveredOfExistingStreams()
+    {
+        // R93 (SSF 1.0 §8.1.1): events_delivered ⊆ events_supported ∩ events_requested holds after the operator narrows
+        // events_supported, for a stream that requested both types and one that requested nothing (all supported).
+        const string A = "urn:example:event:a", B = "urn:example:event:b";
+        const string Alice = """{"format":"email","email":"alice@example.com"}""";
+        var tenant = await TestTenant.CreateAsync(server, $$"""{"events_supported":["{{A}}","{{B}}"]}""");
+        using var receiver = await tenant.AddReceiverAsync();
+        var streams = new[] { await receiver.CreateStreamAsync($$"""{"events_requested":["{{A}}","{{B}}"]}"""), await receiver.CreateStreamAsync("{}") };
+        foreach (var stream in streams)
+        {
+            using var added = await receiver.SendAsync(HttpMethod.Post, tenant.Endpoint("add_subject_endpoint"), $$"""{"stream_id":"{{Id(stream)}}","subject":{{Alice}} }""");
+            Assert.Equal(HttpStatusCode.OK, added.StatusCode);
+        }
+
+        // The fan-out reads added-subject streams through the stream cache: this publish fills it.
+        Assert.Equal(2, (await tenant.PublishAsync(TestTenant.Event(Alice, B))).GetProperty("streams").GetInt32());
+
+        using var admin = server.CreateClient(SetHubServer.AdminToken);
+        using var narrowed = await admin.PutAsync($"/admin/tenants/{tenant.TenantId}", TestTenant.Json($$"""{"events_supported":["{{A}}"]}"""), Cancel);
+        Assert.Equal(HttpStatusCode.OK, narrowed.StatusCode);
+
+        foreach (var stream in streams)
+        {
+            var read = await receiver.Client.GetFromJsonElementAsync($"{tenant.Endpoint("configuration_endpoint")}?stream_id={Id(stream)}");
+            Assert.Equal([A], read.GetProperty("events_delivered").EnumerateArray().Select(e => e.GetString()));
+            Assert.Equal([A], read.GetProperty("events_supported").EnumerateArray().Select(e => e.GetString()));
+        }
+
+        Assert.Equal(0, (await tenant.PublishAsync(TestTenant.Event(Alice, B))).GetProperty("streams").GetInt32());
+        Assert.Equal(2, (await tenant.PublishAsync(TestTenant.Event(Alice, A))).GetProperty("streams").GetInt32());
     }
 
     [Fact]
@@ -147,6 +186,9 @@ public sealed class AdminApiTests(SetHubServer server)
     [InlineData("""{"audience":"https://rp","signing_alg":"HS256"}""")]
     [InlineData("""{"audience":"https://rp","signing_alg":"none"}""")]
     [InlineData("""{"audience":"https://rp","token":"mine"}""")]
+    [InlineData("""{"audience":"https://rp/%xFF%%xFE%"}""")] // RFC 8259 §8.1
+    [InlineData("""{"audience":"https://rp/\ud800"}""")] // RFC 8259 §8.2
+    [InlineData("""{"audience":"https://rp","audience":"https://other"}""")] // RFC 8259 §4
     public async Task RegisterReceiver_BadBody_Returns400(string body)
     {
         var tenant = await TestTenant.CreateAsync(server);
@@ -252,13 +294,29 @@ public sealed class AdminApiTests(SetHubServer server)
         var text = new StringBuilder();
         foreach (var file in Directory.GetFiles(Path.GetDirectoryName(server.DatabasePath)!))
         {
-            await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            using var reader = new StreamReader(stream, Encoding.Latin1);
-            text.Append(await reader.ReadToEndAsync(Cancel));
+            FileStream stream;
+            try
+            {
+                stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            }
+            catch (FileNotFoundException)
+            {
+                // SQLite deletes the -wal file when the last connection closes, after checkpointing it into the database
+                // file, and every test server that stops clears all connection pools: it may go between list and open.
+                continue;
+            }
+
+            await using (stream)
+            {
+                using var reader = new StreamReader(stream, Encoding.Latin1);
+                text.Append(await reader.ReadToEndAsync(Cancel));
+            }
         }
 
         return text.ToString();
     }
+
+    private static string Id(System.Text.Json.JsonElement stream) => stream.GetProperty("stream_id").GetString()!;
 
     private static string NewTenantId() => "t-" + Guid.NewGuid().ToString("N")[..12];
 }

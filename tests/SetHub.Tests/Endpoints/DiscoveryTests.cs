@@ -27,6 +27,21 @@ public sealed class DiscoveryTests(SetHubServer server)
     }
 
     [Fact]
+    public async Task Metadata_WithATrailingSlash_IsTheSameDocument()
+    {
+        // R80, SSF 1.0 §7.2.1: a trailing '/' of the issuer path is stripped; the issuer itself never has one.
+        var tenant = await TestTenant.CreateAsync(server);
+        using var anonymous = server.CreateClient();
+
+        var plain = await anonymous.GetFromJsonElementAsync($"/.well-known/ssf-configuration/tenants/{tenant.TenantId}");
+        var slashed = await anonymous.GetFromJsonElementAsync($"/.well-known/ssf-configuration/tenants/{tenant.TenantId}/");
+
+        Assert.Equal(plain.GetRawText(), slashed.GetRawText());
+        Assert.Equal(tenant.Issuer, slashed.GetProperty("issuer").GetString());
+        Assert.False(tenant.Issuer.EndsWith('/'));
+    }
+
+    [Fact]
     public async Task Metadata_ListsEveryContractField()
     {
         var tenant = await TestTenant.CreateAsync(server, """{"default_subjects":"ALL"}""");
@@ -41,6 +56,8 @@ public sealed class DiscoveryTests(SetHubServer server)
 
     [Theory]
     [InlineData("/.well-known/ssf-configuration/tenants/no-such-tenant")]
+    [InlineData("/.well-known/ssf-configuration/tenants/no-such-tenant/")]
+    [InlineData("/.well-known/ssf-configuration/")]
     [InlineData("/.well-known/ssf-configuration/elsewhere/acme")]
     [InlineData("/.well-known/ssf-configuration")]
     [InlineData("/tenants/no-such-tenant/jwks.json")]

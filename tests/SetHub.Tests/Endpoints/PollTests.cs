@@ -57,27 +57,40 @@ public sealed class PollTests(SetHubServer server)
     [Fact]
     public async Task Poll_AcknowledgeAndPollInOneRequest()
     {
-        // R56: ack plus poll; the acknowledged jti never comes back (R55).
-        var (receiver, stream) = await NewPollStreamAsync();
+        // R56: ack plus poll. R55: the acknowledged jti never comes back, while the unacknowledged one does once the
+        // redelivery interval (1 ms here) has passed, so an ignored ack would show.
+        await using var quick = new QuickRedeliveryServer();
+        await quick.InitializeAsync();
+        var (receiver, stream) = await NewPollStreamAsync(quick);
         await receiver.VerifyAsync(Id(stream), "a");
-        var first = TestReceiver.Sets(await receiver.PollAsync(stream)).Single();
+        var acknowledged = TestReceiver.Sets(await receiver.PollAsync(stream)).Single();
         await receiver.VerifyAsync(Id(stream), "b");
 
-        var second = await receiver.PollAsync(stream, $$"""{"returnImmediately":true,"ack":["{{first.Jti}}"]}""");
+        var second = await receiver.PollAsync(stream, $$"""{"returnImmediately":true,"ack":["{{acknowledged.Jti}}"]}""");
+        var third = await receiver.PollAsync(stream, "{}"); // a long poll: answers once "b" is due again
 
         Assert.Equal(["b"], await StatesAsync(receiver, second));
+        var unacknowledged = TestReceiver.Sets(second).Single();
+        Assert.Equal([unacknowledged.Jti], TestReceiver.Sets(third).Select(set => set.Jti));
     }
 
     [Fact]
     public async Task Poll_SetErrs_AreAcceptedAndNotRedelivered()
     {
-        var (receiver, stream) = await NewPollStreamAsync();
+        // R56: a SET reported in setErrs is settled like an acknowledged one; the unreported one comes back (1 ms here).
+        await using var quick = new QuickRedeliveryServer();
+        await quick.InitializeAsync();
+        var (receiver, stream) = await NewPollStreamAsync(quick);
         await receiver.VerifyAsync(Id(stream), "bad");
-        var set = TestReceiver.Sets(await receiver.PollAsync(stream)).Single();
+        await receiver.VerifyAsync(Id(stream), "kept");
+        var first = await receiver.PollAsync(stream);
+        Assert.Equal(["bad", "kept"], await StatesAsync(receiver, first));
+        var (bad, kept) = (TestReceiver.Sets(first)[0], TestReceiver.Sets(first)[1]);
 
-        var answer = await receiver.PollAsync(stream, $$"""{"returnImmediately":true,"setErrs":{"{{set.Jti}}":{"err":"invalid_state","description":"state mismatch"} } }""");
+        // A long poll: answers once "kept" is due again.
+        var answer = await receiver.PollAsync(stream, $$"""{"setErrs":{"{{bad.Jti}}":{"err":"invalid_state","description":"state mismatch"} } }""");
 
-        Assert.Empty(TestReceiver.Sets(answer));
+        Assert.Equal([kept.Jti], TestReceiver.Sets(answer).Select(set => set.Jti));
     }
 
     [Theory]
@@ -86,6 +99,10 @@ public sealed class PollTests(SetHubServer server)
     [InlineData("""{"returnImmediately":"yes"}""")]
     [InlineData("""{"ack":"jti"}""")]
     [InlineData("""{"setErrs":{"jti":{"description":"no err"}}}""")]
+    [InlineData("""{"ack":["%xFF%%xFE%"]}""")] // RFC 8259 §8.1
+    [InlineData("""{"ack":["\ud800"]}""")] // RFC 8259 §8.2
+    [InlineData("""{"setErrs":{"\udc00":{"err":"invalid_key"}}}""")]
+    [InlineData("""{"maxEvents":1,"maxEvents":2}""")] // RFC 8259 §4
     public async Task Poll_InvalidRequest_Returns400WithAnRfc8935ErrorBody(string body)
     {
         // R58; the body follows RFC 8935 §2.3: {"err", "description"}.
@@ -94,22 +111,41 @@ public sealed class PollTests(SetHubServer server)
         using var response = await receiver.SendAsync(HttpMethod.Post, Endpoint(stream), body);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        var error = await TestTenant.ReadJsonAsync(response);
-        Assert.Equal("invalid_request", error.GetProperty("err").GetString());
-        Assert.False(string.IsNullOrEmpty(error.GetProperty("description").GetString()));
+        await AssertRfc8935ErrorAsync(response, "invalid_request");
     }
 
-    [Fact]
-    public async Task Poll_WithoutToken_Returns401WithWwwAuthenticate()
+    [Theory]
+    [InlineData(null)]
+    [InlineData("invalid:3f4c5a0e-1d4b-4f43-9e55-111111111111")]
+    public async Task Poll_WithoutOrWithWrongToken_Returns401AuthenticationFailed(string? token)
     {
-        // R59, R125: the poll endpoint is protected like the management API.
+        // R59, R125: the poll endpoint is protected like the management API; RFC 8935 §2.4 code, WWW-Authenticate kept.
         var (_, stream) = await NewPollStreamAsync();
-        using var anonymous = server.CreateClient();
+        using var client = server.CreateClient(token);
 
-        using var response = await anonymous.PostAsync(Endpoint(stream), TestTenant.Json("{}"), Cancel);
+        using var response = await client.PostAsync(Endpoint(stream), TestTenant.Json("{}"), Cancel);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.StartsWith("Bearer", response.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+        await AssertRfc8935ErrorAsync(response, "authentication_failed");
+    }
+
+    [Fact]
+    public async Task Poll_WithAnotherTenantsOrANonReceiverToken_Returns403AccessDenied()
+    {
+        // RFC 8935 §2.4: access_denied, in the {"err"} shape of the poll endpoint.
+        var (receiver, stream) = await NewPollStreamAsync();
+        using var stranger = await (await TestTenant.CreateAsync(server)).AddReceiverAsync();
+        using var tenantAdmin = server.CreateClient(receiver.Tenant.Token);
+
+        using var otherTenant = await stranger.SendAsync(HttpMethod.Post, Endpoint(stream), "{}");
+        using var notAReceiver = await tenantAdmin.PostAsync(Endpoint(stream), TestTenant.Json("{}"), Cancel);
+
+        foreach (var response in new[] { otherTenant, notAReceiver })
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+            await AssertRfc8935ErrorAsync(response, "access_denied");
+        }
     }
 
     [Fact]
@@ -123,8 +159,12 @@ public sealed class PollTests(SetHubServer server)
         using var pushed = await receiver.SendAsync(HttpMethod.Post, pollUrlOfPushStream, "{}");
         using var unknown = await receiver.SendAsync(HttpMethod.Post, pollUrlOfPushStream.Replace(Id(push), "nope", StringComparison.Ordinal), "{}");
 
-        Assert.Equal(HttpStatusCode.NotFound, pushed.StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        // RFC 8935 §2.4 has no "not found" code: invalid_request.
+        foreach (var response in new[] { pushed, unknown })
+        {
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+            await AssertRfc8935ErrorAsync(response, "invalid_request");
+        }
     }
 
     [Fact]
@@ -141,9 +181,9 @@ public sealed class PollTests(SetHubServer server)
         Assert.Equal(receiver.Tenant.Issuer, set.Issuer);
     }
 
-    private async Task<(TestReceiver Receiver, JsonElement Stream)> NewPollStreamAsync()
+    private async Task<(TestReceiver Receiver, JsonElement Stream)> NewPollStreamAsync(SetHubServer? on = null)
     {
-        var receiver = await (await TestTenant.CreateAsync(server)).AddReceiverAsync();
+        var receiver = await (await TestTenant.CreateAsync(on ?? server)).AddReceiverAsync();
         return (receiver, await receiver.CreateStreamAsync());
     }
 
@@ -157,6 +197,16 @@ public sealed class PollTests(SetHubServer server)
         }
 
         return states;
+    }
+
+    // The RFC 8935 §2.3 body: {"err", "description"}, never the management API's {"error"}.
+    private static async Task AssertRfc8935ErrorAsync(HttpResponseMessage response, string code)
+    {
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        var error = await TestTenant.ReadJsonAsync(response);
+        Assert.Equal(code, error.GetProperty("err").GetString());
+        Assert.False(string.IsNullOrEmpty(error.GetProperty("description").GetString()));
+        Assert.False(error.TryGetProperty("error", out _));
     }
 
     private static string Endpoint(JsonElement stream) => stream.GetProperty("delivery").GetProperty("endpoint_url").GetString()!;

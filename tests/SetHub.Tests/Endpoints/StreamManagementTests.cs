@@ -47,6 +47,11 @@ public sealed class StreamManagementTests(SetHubServer server)
     [InlineData("""{"delivery":{"method":"urn:ietf:rfc:8935"}}""")]
     [InlineData("""{"delivery":{"method":"urn:example:carrier-pigeon"}}""")]
     [InlineData("""{"events_requested":"all"}""")]
+    [InlineData("""{"description":"%xFF%%xFE%"}""")] // RFC 8259 §8.1: not UTF-8
+    [InlineData("""{"description":"\ud800"}""")] // RFC 8259 §8.2: a lone surrogate is no Unicode text
+    [InlineData("""{"\ud800":"x"}""")]
+    [InlineData("""{"description":"a","description":"b"}""")] // RFC 8259 §4: no "first wins here, last wins there"
+    [InlineData("""{"delivery":{"method":"urn:ietf:rfc:8936","method":"urn:ietf:rfc:8935"}}""")]
     public async Task Create_BadBody_Returns400AndCreatesNothing(string body)
     {
         using var receiver = await NewReceiverAsync();
@@ -54,6 +59,7 @@ public sealed class StreamManagementTests(SetHubServer server)
         using var response = await receiver.SendAsync(HttpMethod.Post, Config(receiver), body);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("invalid_request", (await TestTenant.ReadJsonAsync(response)).GetProperty("error").GetString());
         Assert.Equal(0, (await receiver.Client.GetFromJsonElementAsync(Config(receiver))).GetArrayLength());
     }
 
@@ -122,6 +128,10 @@ public sealed class StreamManagementTests(SetHubServer server)
     [InlineData("""{"stream_id":"%ID%","events_delivered":["urn:x"]}""", "R105 events_delivered must match")]
     [InlineData("""{"description":"no stream id"}""", "R103 stream_id is required")]
     [InlineData("""{"stream_id":"%ID%","description":"changed","delivery":{"method":"urn:ietf:rfc:8935"}}""", "an invalid part refuses the whole update")]
+    [InlineData("""{"stream_id":"%ID%","description":"%xFF%%xFE%"}""", "RFC 8259 §8.1 not UTF-8")]
+    [InlineData("""{"stream_id":"%ID%","description":"\ud800"}""", "RFC 8259 §8.2 lone surrogate")]
+    [InlineData("""{"stream_id":"%ID%","stream_id":"other"}""", "RFC 8259 §4 duplicate stream_id")]
+    [InlineData("""{"stream_id":"%ID%","description":"a","description":"b"}""", "RFC 8259 §4 duplicate member")]
     public async Task Update_BadBody_Returns400AndChangesNothing(string body, string requirement)
     {
         using var receiver = await NewReceiverAsync();
@@ -130,6 +140,24 @@ public sealed class StreamManagementTests(SetHubServer server)
         using var response = await receiver.SendAsync(HttpMethod.Patch, Config(receiver), body.Replace("%ID%", Id(stream), StringComparison.Ordinal));
 
         Assert.True(response.StatusCode == HttpStatusCode.BadRequest, requirement);
+        var read = await receiver.Client.GetFromJsonElementAsync($"{Config(receiver)}?stream_id={Id(stream)}");
+        Assert.Equal(stream.GetRawText(), read.GetRawText());
+    }
+
+    [Theory]
+    [InlineData("""{"stream_id":"%ID%","description":"%xFF%%xFE%"}""", "RFC 8259 §8.1 not UTF-8")]
+    [InlineData("""{"stream_id":"%ID%","description":"x\udc00"}""", "RFC 8259 §8.2 lone surrogate")]
+    [InlineData("""{"stream_id":"%ID%","delivery":{"method":"urn:ietf:rfc:8936"},"delivery":{"method":"urn:ietf:rfc:8935"}}""", "RFC 8259 §4 duplicate member")]
+    [InlineData("""{"stream_id":"other","stream_id":"%ID%"}""", "RFC 8259 §4 duplicate stream_id")]
+    public async Task Replace_BadBody_Returns400AndChangesNothing(string body, string requirement)
+    {
+        using var receiver = await NewReceiverAsync();
+        var stream = await receiver.CreateStreamAsync();
+
+        using var response = await receiver.SendAsync(HttpMethod.Put, Config(receiver), body.Replace("%ID%", Id(stream), StringComparison.Ordinal));
+
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, requirement);
+        Assert.Equal("invalid_request", (await TestTenant.ReadJsonAsync(response)).GetProperty("error").GetString());
         var read = await receiver.Client.GetFromJsonElementAsync($"{Config(receiver)}?stream_id={Id(stream)}");
         Assert.Equal(stream.GetRawText(), read.GetRawText());
     }
@@ -173,6 +201,29 @@ public sealed class StreamManagementTests(SetHubServer server)
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 
+    [Theory]
+    [InlineData("GET", "configuration_endpoint", "?stream_id=")] // SSF 1.0 §8.1.1.2
+    [InlineData("GET", "configuration_endpoint", "?stream_id=%ID%&stream_id=%ID%")]
+    [InlineData("DELETE", "configuration_endpoint", "?stream_id=")] // SSF 1.0 §8.1.1.5
+    [InlineData("DELETE", "configuration_endpoint", "?stream_id=%ID%&stream_id=other")]
+    [InlineData("GET", "status_endpoint", "?stream_id=")] // SSF 1.0 §8.1.2.1
+    [InlineData("GET", "status_endpoint", "?stream_id=%ID%&stream_id=%ID%")]
+    [InlineData("POST", "status_endpoint", "?stream_id=")] // SSF 1.0 §8.1.2.2
+    [InlineData("POST", "status_endpoint", "?stream_id=%ID%&stream_id=%ID%")]
+    public async Task StreamIdQuery_EmptyOrRepeated_Returns400AndChangesNothing(string method, string endpoint, string query)
+    {
+        // A present stream_id names exactly one stream: never "" and never the joined "a,b" of a repeated parameter.
+        using var receiver = await NewReceiverAsync();
+        var id = Id(await receiver.CreateStreamAsync());
+        var body = method == "POST" ? $$"""{"stream_id":"{{id}}","status":"disabled"}""" : null;
+
+        using var response = await receiver.SendAsync(new HttpMethod(method), receiver.Tenant.Endpoint(endpoint) + query.Replace("%ID%", id, StringComparison.Ordinal), body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("invalid_request", (await TestTenant.ReadJsonAsync(response)).GetProperty("error").GetString());
+        Assert.Equal("enabled", (await receiver.Client.GetFromJsonElementAsync($"{Status(receiver)}?stream_id={id}")).GetProperty("status").GetString());
+    }
+
     [Fact]
     public async Task Status_KeepsTheReason()
     {
@@ -192,6 +243,9 @@ public sealed class StreamManagementTests(SetHubServer server)
     [InlineData("""{"stream_id":"%ID%"}""")]
     [InlineData("""{"status":"paused"}""")]
     [InlineData("""{"stream_id":"%ID%","status":"paused","reason":7}""")]
+    [InlineData("""{"stream_id":"%ID%","status":"paused","reason":"%xFF%%xFE%"}""")] // RFC 8259 §8.1
+    [InlineData("""{"stream_id":"%ID%","status":"paused","reason":"\ud800"}""")] // RFC 8259 §8.2
+    [InlineData("""{"stream_id":"%ID%","status":"paused","status":"disabled"}""")] // RFC 8259 §4
     public async Task Status_BadBody_Returns400(string body)
     {
         using var receiver = await NewReceiverAsync();
@@ -248,6 +302,10 @@ public sealed class StreamManagementTests(SetHubServer server)
     [InlineData("""{"subject":{"format":"opaque","id":"x"}}""")]
     [InlineData("""{"stream_id":"%ID%","subject":{"format":"opaque","id":"x"},"verified":"yes"}""")]
     [InlineData("""{"stream_id":42,"subject":{"format":"opaque","id":"x"}}""")]
+    [InlineData("""{"stream_id":"%ID%","subject":{"format":"opaque","id":"%xFF%%xFE%"}}""")] // RFC 8259 §8.1
+    [InlineData("""{"stream_id":"%ID%","subject":{"format":"opaque","id":"\ud800"}}""")] // RFC 8259 §8.2
+    [InlineData("""{"stream_id":"%ID%","subject":{"format":"opaque","\ud800":"x","id":"x"}}""")]
+    [InlineData("""{"stream_id":"%ID%","subject":{"format":"opaque","id":"x","id":"y"}}""")] // RFC 8259 §4
     public async Task AddSubject_BadRequest_Returns400(string body)
     {
         using var receiver = await NewReceiverAsync();
@@ -303,6 +361,9 @@ public sealed class StreamManagementTests(SetHubServer server)
     [InlineData("{}")]
     [InlineData("""{"stream_id":"%ID%","state":42}""")]
     [InlineData(";{ broken")]
+    [InlineData("""{"stream_id":"%ID%","state":"%xFF%%xFE%"}""")] // RFC 8259 §8.1
+    [InlineData("""{"stream_id":"%ID%","state":"\ud800"}""")] // RFC 8259 §8.2
+    [InlineData("""{"stream_id":"%ID%","stream_id":"other"}""")] // RFC 8259 §4
     public async Task Verify_BadBody_Returns400(string body)
     {
         using var receiver = await NewReceiverAsync();

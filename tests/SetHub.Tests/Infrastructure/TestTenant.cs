@@ -1,11 +1,13 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace SetHub.Tests.Infrastructure;
 
 /// <summary>A tenant created through the admin API, with its discovery metadata.</summary>
-public sealed class TestTenant
+public sealed partial class TestTenant
 {
     private readonly SetHubServer _server;
 
@@ -76,7 +78,31 @@ public sealed class TestTenant
             ? $$"""{"events":{"{{eventType}}":{{payload}} },"sub_id":{{subjectJson}} }"""
             : $$"""{"events":{"{{eventType}}":{{payload}} },"sub_id":{{subjectJson}},"txn":"{{txn}}"}""";
 
-    public static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+    /// <summary>
+    /// A JSON request body, as UTF-8. <c>%xHH%</c> stands for the single byte 0xHH, so tests can send bytes no string
+    /// encodes as UTF-8 (<c>%xFF%</c>); JSON itself has no such escape, so no valid body is affected.
+    /// </summary>
+    public static HttpContent Json(string body)
+    {
+        if (!body.Contains("%x", StringComparison.Ordinal))
+        {
+            return new StringContent(body, Encoding.UTF8, "application/json");
+        }
+
+        var bytes = new List<byte>();
+        var parts = RawByte().Split(body); // text, hex, text, hex, …, text
+        for (var i = 0; i < parts.Length; i++)
+        {
+            bytes.AddRange(i % 2 == 0 ? Encoding.UTF8.GetBytes(parts[i]) : [Convert.ToByte(parts[i], 16)]);
+        }
+
+        var content = new ByteArrayContent([.. bytes]);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        return content;
+    }
+
+    [GeneratedRegex("%x([0-9A-Fa-f]{2})%")]
+    private static partial Regex RawByte();
 
     public static async Task<JsonElement> ReadJsonAsync(HttpResponseMessage response)
     {
