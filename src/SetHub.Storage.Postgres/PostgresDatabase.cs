@@ -91,7 +91,9 @@ public sealed class PostgresDatabase : RelationalDatabase, IStoreInitializer, IA
     /// <inheritdoc />
     public override async Task LockForMigrationAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
     {
+        // Nodes starting while another migrates wait as long as the migration takes, not a command timeout.
         await using var command = connection.CreateCommand(transaction, "SELECT pg_advisory_xact_lock(@key)").With("@key", MigrationLockKey);
+        command.CommandTimeout = 0;
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

@@ -28,15 +28,27 @@ public sealed partial class MigrationRunner(RelationalDatabase database, Assembl
             var applied = (await connection.CreateCommand(transaction, "SELECT version FROM schema_migrations")
                 .QueryAsync(reader => Convert.ToInt32(reader.GetValue(0), CultureInfo.InvariantCulture), cancellationToken)).ToHashSet();
 
+            // A node older than the schema must not run on it: it would not know what the newer migrations changed.
+            var migrations = LoadMigrations().ToArray();
+            var known = migrations.Length == 0 ? 0 : migrations[^1].Version;
+            if (applied.Count > 0 && applied.Max() > known)
+            {
+                throw new InvalidOperationException(
+                    $"The database schema is at version {applied.Max()}, newer than this SetHub build knows ({known}). Run a newer SetHub.");
+            }
+
             var count = 0;
-            foreach (var (version, name, sql) in LoadMigrations())
+            foreach (var (version, name, sql) in migrations)
             {
                 if (applied.Contains(version))
                 {
                     continue;
                 }
 
-                await connection.CreateCommand(transaction, sql).ExecuteAsync(cancellationToken);
+                // A migration may rewrite large tables: no command timeout.
+                var migrate = connection.CreateCommand(transaction, sql);
+                migrate.CommandTimeout = 0;
+                await migrate.ExecuteAsync(cancellationToken);
                 await connection.CreateCommand(transaction, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, @applied_at)")
                     .With("@version", version)
                     .With("@name", name)

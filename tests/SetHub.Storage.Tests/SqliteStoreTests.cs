@@ -35,6 +35,25 @@ public sealed class SqliteStoreTests : StoreContractTests
     }
 
     [Fact]
+    public async Task Initialize_OnASchemaNewerThanTheBuild_Refuses()
+    {
+        await Store.Database.WriteAsync(
+            (connection, transaction) =>
+            {
+                using var command = connection.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = "INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, 'from_the_future', 0)";
+                return command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+            },
+            TestContext.Current.CancellationToken);
+        using var older = new SqliteDatabase($"Data Source={DatabasePath}");
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => older.InitializeAsync(TestContext.Current.CancellationToken));
+
+        Assert.Contains("newer than this SetHub build", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Data_SurvivesReopeningTheFile()
     {
         await Store.Streams.CreateStreamAsync(TestData.Stream(), cancellationToken: TestContext.Current.CancellationToken);
