@@ -53,7 +53,7 @@ public sealed class PollService(
 
         var deadline = timeProvider.GetUtcNow() + settings.LongPollTimeout;
         var (acks, errors) = (request.Value.Acks, request.Value.Errors);
-        var woken = true; // the first look always polls: it applies the acknowledgements
+        var first = true; // the first look always polls: it applies the acknowledgements
         while (true)
         {
             // Listen before looking, so a SET queued while the store is read still wakes this poll.
@@ -64,8 +64,9 @@ public sealed class PollService(
             var announced = signals.WaitForStreamAsync(stream.TenantId, stream.StreamId, remaining < recheck ? remaining : recheck, stopWaiting.Token);
             try
             {
-                // A periodic look that finds nothing due costs one read, not a write transaction.
-                if (woken || remaining <= TimeSpan.Zero ||
+                // Later looks read before they write: a periodic re-check, or a node waking all its waiters after its
+                // listener reconnected, costs one read per waiter, not a write transaction.
+                if (first || remaining <= TimeSpan.Zero ||
                     await sets.HasDueAsync(stream.TenantId, stream.StreamId, timeProvider.GetUtcNow(), cancellationToken))
                 {
                     var batch = await sets.PollAsync(stream.TenantId, stream.StreamId, Query(acks, errors, maxEvents, settings), cancellationToken);
@@ -76,7 +77,8 @@ public sealed class PollService(
                     }
                 }
 
-                woken = await announced;
+                first = false;
+                await announced;
             }
             finally
             {
