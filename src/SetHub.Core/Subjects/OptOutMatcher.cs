@@ -33,7 +33,7 @@ public static class OptOutMatcher
 
         if (!optedOut.IsComplex)
         {
-            return ShareAnIdentifier(optedOut, eventSubject);
+            return optedOut.SharesAnIdentifierWith(eventSubject);
         }
 
         if (!eventSubject.IsComplex)
@@ -43,7 +43,7 @@ public static class OptOutMatcher
 
         foreach (var member in optedOut.Members)
         {
-            if (FindMember(eventSubject, member.Name) is not { } value || !ShareAnIdentifier(member.Value, value))
+            if (eventSubject.Member(member.Name) is not { } value || !member.Value.SharesAnIdentifierWith(value))
             {
                 return false;
             }
@@ -62,35 +62,4 @@ public static class OptOutMatcher
     /// </summary>
     public static bool Lifts(SubjectIdentifier optIn, SubjectIdentifier optedOut) =>
         Names(optIn, optedOut) || Names(optedOut, optIn);
-
-    // Simple subjects name the same principal when they share an identifier: themselves, or an alias (RFC 9493 §3.2.8).
-    // For a complex subject, its members' identifiers.
-    private static bool ShareAnIdentifier(SubjectIdentifier left, SubjectIdentifier right)
-    {
-        foreach (var a in left.SimpleIdentifiers())
-        {
-            foreach (var b in right.SimpleIdentifiers())
-            {
-                if (a.Equals(b))
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
-    }
-
-    private static SubjectIdentifier? FindMember(SubjectIdentifier complex, string name)
-    {
-        foreach (var member in complex.Members)
-        {
-            if (string.Equals(member.Name, name, StringComparison.Ordinal))
-            {
-                return member.Value;
-            }
-        }
-
-        return null;
-    }
 }

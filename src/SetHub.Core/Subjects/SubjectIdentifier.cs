@@ -56,6 +56,39 @@ public sealed class SubjectIdentifier : IEquatable<SubjectIdentifier>
         return Aliases.Count > 0 ? Aliases : [this];
     }
 
+    /// <summary>Whether the two subjects have one of their <see cref="SimpleIdentifiers"/> in common.</summary>
+    public bool SharesAnIdentifierWith(SubjectIdentifier other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        foreach (var mine in SimpleIdentifiers())
+        {
+            foreach (var theirs in other.SimpleIdentifiers())
+            {
+                if (mine.Equals(theirs))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The complex subject's member named <paramref name="name"/>, or <see langword="null"/>.</summary>
+    public SubjectIdentifier? Member(string name)
+    {
+        // Members are sorted by name and few; a linear scan beats a dictionary here.
+        foreach (var member in Members)
+        {
+            if (string.Equals(member.Name, name, StringComparison.Ordinal))
+            {
+                return member.Value;
+            }
+        }
+
+        return null;
+    }
+
     /// <inheritdoc />
     public bool Equals(SubjectIdentifier? other) =>
         other is not null && string.Equals(CanonicalJson, other.CanonicalJson, StringComparison.Ordinal);

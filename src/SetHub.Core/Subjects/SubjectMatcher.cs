@@ -33,33 +33,15 @@ public static class SubjectMatcher
         };
     }
 
-    private static bool SimpleMatches(SubjectIdentifier left, SubjectIdentifier right)
-    {
-        if (left.Aliases.Count == 0 && right.Aliases.Count == 0)
-        {
-            return left.Equals(right);
-        }
-
-        foreach (var a in left.SimpleIdentifiers())
-        {
-            foreach (var b in right.SimpleIdentifiers())
-            {
-                if (a.Equals(b))
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
-    }
+    private static bool SimpleMatches(SubjectIdentifier left, SubjectIdentifier right) =>
+        left.Aliases.Count == 0 && right.Aliases.Count == 0 ? left.Equals(right) : left.SharesAnIdentifierWith(right);
 
     private static bool ComplexMatches(SubjectIdentifier streamSubject, SubjectIdentifier eventSubject)
     {
         var shared = 0;
         foreach (var member in streamSubject.Members)
         {
-            var other = FindMember(eventSubject, member.Name);
+            var other = eventSubject.Member(member.Name);
             if (other is null)
             {
                 continue; // missing on one side: a wildcard
@@ -87,19 +69,5 @@ public static class SubjectMatcher
         }
 
         return false;
-    }
-
-    private static SubjectIdentifier? FindMember(SubjectIdentifier complex, string name)
-    {
-        // Members are sorted by name and few; a linear scan beats a dictionary here.
-        foreach (var member in complex.Members)
-        {
-            if (string.Equals(member.Name, name, StringComparison.Ordinal))
-            {
-                return member.Value;
-            }
-        }
-
-        return null;
     }
 }
