@@ -360,9 +360,10 @@ public sealed class RelationalStreamStore(RelationalDatabase database, ISecretPr
     /// <summary>
     /// SSF 1.0 §8.1.1 (R93): once a tenant's <c>events_supported</c> changed, gives each of its streams
     /// <c>events_delivered</c> = <c>events_requested</c> ∩ <paramref name="eventsSupported"/>
-    /// (<see cref="StreamRules.EventsDelivered"/>), in the caller's transaction. Streams whose list changes get a new
-    /// version, so a concurrent update computed from the old list fails its version check and is re-applied. The rows
-    /// are read locked, in key order, and written in batched statements, not one round trip per stream.
+    /// (<see cref="StreamRules.EventsDelivered"/>), in the caller's transaction. Every stream of the tenant gets a new
+    /// version, whether its list changed or not, so a concurrent update computed from the old list (say, a PATCH adding
+    /// a type just withdrawn) fails its version check and is computed again. The rows are read locked, in key order,
+    /// and written in batched statements, not one round trip per stream.
     /// </summary>
     /// <returns>The ids of the streams whose <c>events_delivered</c> changed.</returns>
     internal static async Task<IReadOnlyList<string>> RecomputeEventsDeliveredAsync(
@@ -407,10 +408,17 @@ public sealed class RelationalStreamStore(RelationalDatabase database, ISecretPr
             database.AddList(command, "@stream_ids", batch.Select(stream => stream.StreamId).ToArray());
             command.CommandText = $"""
                 UPDATE streams
-                SET events_delivered = CASE stream_id{cases} ELSE events_delivered END, version = version + 1, updated_at = @updated_at
+                SET events_delivered = CASE stream_id{cases} ELSE events_delivered END, updated_at = @updated_at
                 WHERE tenant_id = @tenant_id AND stream_id {database.InList("@stream_ids")}
                 """;
             await command.ExecuteAsync(cancellationToken);
+        }
+
+        if (streams.Count > 0)
+        {
+            await connection.CreateCommand(transaction, "UPDATE streams SET version = version + 1 WHERE tenant_id = @tenant_id")
+                .With("@tenant_id", tenantId)
+                .ExecuteAsync(cancellationToken);
         }
 
         return changed.Select(stream => stream.StreamId).ToArray();

@@ -96,20 +96,21 @@ public sealed class StreamService(
             return request.Error;
         }
 
-        var tenant = await tenants.GetTenantAsync(caller.TenantId!, cancellationToken);
-        if (tenant is null)
-        {
-            return OperationError.Forbidden("The tenant no longer exists.");
-        }
-
-        var context = ContextFor(tenant);
         var checkedEndpoint = (string?)null;
         return await ChangeAsync(
             caller,
             request.Value.StreamId!,
             async current =>
             {
-                var changed = StreamRules.Apply(current, request.Value, operation, context, timeProvider.GetUtcNow());
+                // The tenant is read after the stream, on every attempt: a change to its events_supported recomputes
+                // its streams' events_delivered and bumps their versions (R93), so an update computed from the old
+                // list fails its version check and is computed again from the new one.
+                if (await tenants.GetTenantAsync(caller.TenantId!, cancellationToken) is not { } tenant)
+                {
+                    return OperationError.Forbidden("The tenant no longer exists.");
+                }
+
+                var changed = StreamRules.Apply(current, request.Value, operation, ContextFor(tenant), timeProvider.GetUtcNow());
                 if (changed.IsSuccess && changed.Value.Delivery.IsPush &&
                     changed.Value.Delivery.EndpointUrl != current.Delivery.EndpointUrl && changed.Value.Delivery.EndpointUrl != checkedEndpoint)
                 {
