@@ -70,7 +70,9 @@ public sealed class PostgresDatabase : RelationalDatabase, IStoreInitializer, IA
                 await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
                 var result = await work(connection, transaction);
-                await transaction.CommitAsync(cancellationToken);
+                // Once the work is done, the commit is not cancelled: a cancel during COMMIT could report a failure for
+                // a transaction that did commit, and a client told "not accepted" would publish again.
+                await transaction.CommitAsync(CancellationToken.None);
                 return result;
             }
             catch (PostgresException exception) when (IsTransient(exception) && attempt < MaxWriteAttempts)

@@ -14,6 +14,12 @@ internal static class QueueWriter
     public const string Poll = "poll";
     public const string Held = "held";
 
+    /// <summary>SQL: the SET (of the table aliased <paramref name="alias"/>, if any) waits in the push lane.</summary>
+    public static string InPushLane(string alias = "") => $"{alias}state = {RelationalSetStore.Queued} AND {alias}lane = '{Push}'";
+
+    /// <summary>SQL: the SET waits in the poll lane and may be handed out at <c>@now</c>.</summary>
+    public static readonly string DueForPoll = $"state = {RelationalSetStore.Queued} AND lane = '{Poll}' AND due_at <= @now";
+
     /// <summary>The lane SQL for a SET of the stream aliased <c>st</c>, with the SET's control flag in <paramref name="isControl"/>.</summary>
     public static string LaneOf(string isControl) =>
         $"CASE WHEN NOT {isControl} AND st.status = 'paused' THEN '{Held}' WHEN st.delivery_method = '{SsfConstants.DeliveryMethods.Push}' THEN '{Push}' ELSE '{Poll}' END";
@@ -87,7 +93,7 @@ internal static class QueueWriter
     /// <paramref name="resetBackoff"/> (the receiver changed its stream: it may have fixed what failed).
     /// </summary>
     public static string MarkDueAssignments(RelationalDatabase database, bool resetBackoff) => resetBackoff
-        ? "due_at = excluded.due_at, failures = 0"
+        ? "due_at = excluded.due_at, failures = 0, reset_during_lease = delivery_schedule.leased_until IS NOT NULL"
         : $"""
           due_at = CASE WHEN delivery_schedule.failures > 0 AND delivery_schedule.due_at IS NOT NULL THEN delivery_schedule.due_at
                         ELSE {database.Least}(COALESCE(delivery_schedule.due_at, excluded.due_at), excluded.due_at) END

@@ -9,13 +9,12 @@ namespace SetHub.Storage.Relational;
 /// </summary>
 public sealed class RelationalPushDeliveryStore(RelationalDatabase database) : IPushDeliveryStore
 {
-    private const string ResetDuringLease = "@claimed_failures > 0 AND failures = 0";
 
     /// <inheritdoc />
     public Task<IReadOnlyList<ClaimedStream>> ClaimStreamsAsync(string owner, int max, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken = default) =>
         database.WriteAsync<IReadOnlyList<ClaimedStream>>(
             async (connection, transaction) => await connection.CreateCommand(transaction, $"""
-                    UPDATE delivery_schedule SET leased_until = @lease_until, lease_owner = @owner, due_at = NULL
+                    UPDATE delivery_schedule SET leased_until = @lease_until, lease_owner = @owner, due_at = NULL, reset_during_lease = FALSE
                     WHERE (tenant_id, stream_id) IN (
                         SELECT tenant_id, stream_id FROM delivery_schedule
                         WHERE (leased_until IS NULL AND due_at <= @now) OR leased_until < @now
@@ -36,7 +35,7 @@ public sealed class RelationalPushDeliveryStore(RelationalDatabase database) : I
         await using var connection = await database.OpenAsync(cancellationToken);
         return await connection.CreateCommand(null, $"""
                 SELECT jti, token, attempts, queued_at, last_error FROM sets
-                WHERE tenant_id = @tenant_id AND stream_id = @stream_id AND state = {RelationalSetStore.Queued} AND lane = '{QueueWriter.Push}'
+                WHERE tenant_id = @tenant_id AND stream_id = @stream_id AND {QueueWriter.InPushLane()}
                 ORDER BY seq
                 LIMIT @max
                 """)
@@ -56,7 +55,7 @@ public sealed class RelationalPushDeliveryStore(RelationalDatabase database) : I
                 JOIN streams st ON st.tenant_id = s.tenant_id AND st.stream_id = s.stream_id
                 JOIN delivery_schedule ds ON ds.tenant_id = s.tenant_id AND ds.stream_id = s.stream_id
                 WHERE s.tenant_id = @tenant_id AND s.stream_id = @stream_id AND s.jti = @jti
-                  AND s.state = {RelationalSetStore.Queued} AND s.lane = '{QueueWriter.Push}'
+                  AND {QueueWriter.InPushLane("s.")}
                   AND st.version = @version AND ds.lease_owner = @owner AND ds.leased_until > @deadline
                 """)
             .With("@tenant_id", claim.TenantId)
@@ -106,20 +105,19 @@ public sealed class RelationalPushDeliveryStore(RelationalDatabase database) : I
                 await RelationalSetStore.HasPushWorkAsync(connection, transaction, tenantId, streamId, cancellationToken);
             // A change to the stream during the lease reset its backoff (failures 0, due at once): the receiver may have
             // fixed what failed, so that reset wins over this batch's failure count.
-            var dueAt = result.RetryAt is not null ? $"CASE WHEN {ResetDuringLease} THEN COALESCE(due_at, @retry_at) ELSE @retry_at END"
+            var dueAt = result.RetryAt is not null ? "CASE WHEN reset_during_lease THEN COALESCE(due_at, @retry_at) ELSE @retry_at END"
                 : remaining ? "@now"
                 : "due_at";
             var reschedule = connection.CreateCommand(transaction, $"""
                     UPDATE delivery_schedule
-                    SET due_at = {dueAt}, failures = CASE WHEN {ResetDuringLease} THEN 0 ELSE @failures END,
-                        leased_until = NULL, lease_owner = NULL
+                    SET due_at = {dueAt}, failures = CASE WHEN reset_during_lease THEN 0 ELSE @failures END,
+                        leased_until = NULL, lease_owner = NULL, reset_during_lease = FALSE
                     WHERE tenant_id = @tenant_id AND stream_id = @stream_id AND lease_owner = @owner
                     RETURNING due_at
                     """)
                 .With("@tenant_id", tenantId)
                 .With("@stream_id", streamId)
                 .With("@owner", owner)
-                .With("@claimed_failures", failures)
                 .With("@failures", result.RetryAt is not null ? failures + 1 : result.Delivered.Count > 0 ? 0 : failures);
             if (result.RetryAt is { } retryAt)
             {
@@ -130,8 +128,8 @@ public sealed class RelationalPushDeliveryStore(RelationalDatabase database) : I
                 reschedule.With("@now", result.Now.ToDb());
             }
 
-            var next = await reschedule.ScalarAsync(cancellationToken);
-            return next is null ? (DateTimeOffset?)null : DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(next, System.Globalization.CultureInfo.InvariantCulture));
+            var next = await reschedule.QueryAsync(reader => reader.GetNullableTime(0), cancellationToken);
+            return next.Count == 0 ? null : next[0];
 
             Task<int> RecordAsync(string jti, string error, string assignments) =>
                 connection.CreateCommand(transaction, $"""

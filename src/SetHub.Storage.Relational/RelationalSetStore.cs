@@ -72,7 +72,7 @@ public sealed class RelationalSetStore(RelationalDatabase database) : ISetStore
             // One row more than asked for tells whether more are available (RFC 8936 §2.3 moreAvailable).
             var due = await connection.CreateCommand(transaction, $"""
                     SELECT jti, token FROM sets
-                    WHERE tenant_id = @tenant_id AND stream_id = @stream_id AND state = {Queued} AND lane = '{QueueWriter.Poll}' AND due_at <= @now
+                    WHERE tenant_id = @tenant_id AND stream_id = @stream_id AND {QueueWriter.DueForPoll}
                     ORDER BY seq
                     LIMIT @limit{database.ForUpdateSkipLocked}
                     """)
@@ -111,7 +111,7 @@ public sealed class RelationalSetStore(RelationalDatabase database) : ISetStore
         await using var connection = await database.OpenAsync(cancellationToken);
         return await connection.CreateCommand(null, $"""
                 SELECT 1 FROM sets
-                WHERE tenant_id = @tenant_id AND stream_id = @stream_id AND state = {Queued} AND lane = '{QueueWriter.Poll}' AND due_at <= @now
+                WHERE tenant_id = @tenant_id AND stream_id = @stream_id AND {QueueWriter.DueForPoll}
                 LIMIT 1
                 """)
             .With("@tenant_id", tenantId)
@@ -216,7 +216,7 @@ public sealed class RelationalSetStore(RelationalDatabase database) : ISetStore
     internal static async Task<bool> HasPushWorkAsync(
         System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, string tenantId, string streamId, CancellationToken cancellationToken) =>
         await connection.CreateCommand(transaction, $"""
-                SELECT 1 FROM sets WHERE tenant_id = @tenant_id AND stream_id = @stream_id AND state = {Queued} AND lane = '{QueueWriter.Push}' LIMIT 1
+                SELECT 1 FROM sets WHERE tenant_id = @tenant_id AND stream_id = @stream_id AND {QueueWriter.InPushLane()} LIMIT 1
                 """)
             .With("@tenant_id", tenantId)
             .With("@stream_id", streamId)

@@ -41,6 +41,11 @@ public sealed class RelationalSigningKeyStore(RelationalDatabase database) : ISi
         {
             if (retireActiveAt is { } retiredAt)
             {
+                // Rotations of one tenant take turns: the second sees (and retires) the first one's new keys, instead
+                // of inserting beside them against the one-active-key-per-algorithm index.
+                await connection.CreateCommand(transaction, $"SELECT 1 FROM tenants WHERE tenant_id = @tenant_id{database.ForUpdate}")
+                    .With("@tenant_id", tenantId)
+                    .ScalarAsync(cancellationToken);
                 var command = connection.CreateCommand(transaction, $"""
                         UPDATE signing_keys SET retired_at = @retired_at
                         WHERE tenant_id = @tenant_id AND retired_at IS NULL AND alg {database.InList("@algorithms")}

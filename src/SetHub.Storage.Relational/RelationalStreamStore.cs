@@ -96,7 +96,7 @@ public sealed class RelationalStreamStore(RelationalDatabase database, ISecretPr
                         delivery_method = @delivery_method, endpoint_url = @endpoint_url,
                         authorization_header = @authorization_header, description = @description, status = @status,
                         status_reason = @status_reason, updated_at = @updated_at, version = @version,
-                        inactive_at = CASE WHEN @status = 'enabled' AND status <> 'enabled' THEN @updated_at + inactivity_timeout * 1000
+                        inactive_at = CASE WHEN @status = 'enabled' AND status <> 'enabled' THEN {InactiveAfter("@updated_at")}
                                            ELSE inactive_at END
                     WHERE tenant_id = @tenant_id AND stream_id = @stream_id AND version = @expected_version
                       {(inactiveBefore is null ? string.Empty : "AND inactive_at < @inactive_before")}
@@ -181,8 +181,8 @@ public sealed class RelationalStreamStore(RelationalDatabase database, ISecretPr
     /// <inheritdoc />
     public Task TouchAsync(string tenantId, string streamId, DateTimeOffset now, TimeSpan granularity, CancellationToken cancellationToken = default) =>
         database.WriteAsync(
-            (connection, transaction) => connection.CreateCommand(transaction, """
-                    UPDATE streams SET last_activity_at = @now, inactive_at = @now + inactivity_timeout * 1000
+            (connection, transaction) => connection.CreateCommand(transaction, $"""
+                    UPDATE streams SET last_activity_at = @now, inactive_at = {InactiveAfter("@now")}
                     WHERE tenant_id = @tenant_id AND stream_id = @stream_id AND (last_activity_at IS NULL OR last_activity_at < @threshold)
                     """)
                 .With("@tenant_id", tenantId)
@@ -193,31 +193,38 @@ public sealed class RelationalStreamStore(RelationalDatabase database, ISecretPr
             cancellationToken);
 
     /// <inheritdoc />
-    public Task<DateTimeOffset?> ReserveVerificationAsync(string tenantId, string streamId, DateTimeOffset now, TimeSpan minInterval, CancellationToken cancellationToken = default) =>
-        database.WriteAsync<DateTimeOffset?>(
+    public Task<DateTimeOffset?> QueueVerificationAsync(QueuedSet verification, DateTimeOffset now, TimeSpan? minInterval, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(verification);
+        return database.WriteAsync<DateTimeOffset?>(
             async (connection, transaction) =>
             {
-                var reserved = await connection.CreateCommand(transaction, """
-                        UPDATE streams SET last_verification_at = @now
-                        WHERE tenant_id = @tenant_id AND stream_id = @stream_id AND (last_verification_at IS NULL OR last_verification_at <= @threshold)
-                        """)
-                    .With("@tenant_id", tenantId)
-                    .With("@stream_id", streamId)
-                    .With("@now", now.ToDb())
-                    .With("@threshold", (now - minInterval).ToDb())
-                    .ExecuteAsync(cancellationToken) == 1;
-                if (reserved)
+                if (minInterval is { } interval)
                 {
-                    return null;
+                    var reserved = await connection.CreateCommand(transaction, """
+                            UPDATE streams SET last_verification_at = @now
+                            WHERE tenant_id = @tenant_id AND stream_id = @stream_id AND (last_verification_at IS NULL OR last_verification_at <= @threshold)
+                            """)
+                        .With("@tenant_id", verification.TenantId)
+                        .With("@stream_id", verification.StreamId)
+                        .With("@now", now.ToDb())
+                        .With("@threshold", (now - interval).ToDb())
+                        .ExecuteAsync(cancellationToken) == 1;
+                    if (!reserved)
+                    {
+                        var last = await connection.CreateCommand(transaction, "SELECT last_verification_at FROM streams WHERE tenant_id = @tenant_id AND stream_id = @stream_id")
+                            .With("@tenant_id", verification.TenantId)
+                            .With("@stream_id", verification.StreamId)
+                            .QueryAsync(reader => reader.GetNullableTime(0), cancellationToken);
+                        return last is [{ } at] ? at + interval : null; // no row: the stream is gone, nothing to send
+                    }
                 }
 
-                var last = await connection.CreateCommand(transaction, "SELECT last_verification_at FROM streams WHERE tenant_id = @tenant_id AND stream_id = @stream_id")
-                    .With("@tenant_id", tenantId)
-                    .With("@stream_id", streamId)
-                    .ScalarAsync(cancellationToken);
-                return last is null ? now : DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(last, System.Globalization.CultureInfo.InvariantCulture)) + minInterval;
+                await QueueWriter.EnqueueAsync(database, connection, transaction, [verification], cancellationToken);
+                return null;
             },
             cancellationToken);
+    }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<EventStream>> ListInactiveStreamsAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default)
@@ -451,6 +458,10 @@ public sealed class RelationalStreamStore(RelationalDatabase database, ISecretPr
 
         return deleted;
     }
+
+    // SQL: when a stream whose receiver was last active at <paramref name="activity"/> counts as inactive (SSF 1.0 §8.1.1
+    // inactivity_timeout), kept in inactive_at so upkeep finds such streams by an index range. NULL without a timeout.
+    private static string InactiveAfter(string activity) => $"{activity} + inactivity_timeout * 1000";
 
     private static string Purpose(string tenantId, string streamId) => $"authorization-header:{tenantId}:{streamId}";
 

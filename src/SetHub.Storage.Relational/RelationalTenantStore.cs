@@ -75,9 +75,9 @@ public sealed class RelationalTenantStore(RelationalDatabase database) : ITenant
         {
             // Read locked: concurrent updates of one tenant take turns, so the streams end up computed from the list
             // that is stored last.
-            var stored = await connection.CreateCommand(transaction, $"SELECT events_supported FROM tenants WHERE tenant_id = @tenant_id{database.ForUpdate}")
+            var stored = await connection.CreateCommand(transaction, $"SELECT {TenantColumns} FROM tenants WHERE tenant_id = @tenant_id{database.ForUpdate}")
                 .With("@tenant_id", tenant.TenantId)
-                .QuerySingleOrDefaultAsync(reader => new StoredEvents(JsonArrays.Read(reader.GetNullableString(0))), cancellationToken);
+                .QuerySingleOrDefaultAsync(ReadTenant, cancellationToken);
             if (stored is null)
             {
                 return [];
@@ -99,8 +99,7 @@ public sealed class RelationalTenantStore(RelationalDatabase database) : ITenant
                 .With("@min_verification_interval", Seconds(tenant.MinVerificationInterval))
                 .ExecuteAsync(cancellationToken);
 
-            var before = stored.EventsSupported ?? Core.Events.EventTypeCatalog.BuiltIn;
-            return before.SequenceEqual(tenant.EffectiveEventsSupported, StringComparer.Ordinal)
+            return stored.EffectiveEventsSupported.SequenceEqual(tenant.EffectiveEventsSupported, StringComparer.Ordinal)
                 ? []
                 : await RelationalStreamStore.RecomputeEventsDeliveredAsync(
                     database, connection, transaction, tenant.TenantId, tenant.EffectiveEventsSupported, tenant.UpdatedAt, cancellationToken);
@@ -157,6 +156,4 @@ public sealed class RelationalTenantStore(RelationalDatabase database) : ITenant
         UpdatedAt: reader.GetTime(5));
 
     private static long? Seconds(TimeSpan? value) => value is { } span ? (long)span.TotalSeconds : null;
-
-    private sealed record StoredEvents(IReadOnlyList<string>? EventsSupported);
 }

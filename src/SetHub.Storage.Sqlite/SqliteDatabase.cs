@@ -57,7 +57,7 @@ public sealed class SqliteDatabase : RelationalDatabase, IStoreInitializer, IDis
             await using var connection = (SqliteConnection)await OpenAsync(cancellationToken);
             await using var transaction = connection.BeginTransaction(deferred: false); // BEGIN IMMEDIATE
             var result = await work(connection, transaction);
-            await transaction.CommitAsync(cancellationToken);
+            await transaction.CommitAsync(CancellationToken.None); // never cancelled half-way (see PostgresDatabase)
             return result;
         }
         finally

@@ -89,7 +89,7 @@ public sealed class PostgresStoreTests : StoreContractTests
             """);
 
         var delete = Store.Streams.DeleteStreamAsync("acme", "s1", Cancel);
-        await Task.Delay(300, Cancel); // let the delete reach the stream's lock
+        await WaitUntilALockIsAwaitedAsync(); // the delete now waits for the publish
         await ExecuteAsync(publisher, publish, """
             INSERT INTO delivery_schedule (tenant_id, stream_id, due_at, failures) VALUES ('acme', 's1', 0, 0)
             ON CONFLICT (tenant_id, stream_id) DO UPDATE SET due_at = excluded.due_at
@@ -103,6 +103,18 @@ public sealed class PostgresStoreTests : StoreContractTests
     }
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    private async Task WaitUntilALockIsAwaitedAsync()
+    {
+        await using var monitor = new NpgsqlConnection(_connectionString);
+        await monitor.OpenAsync(Cancel);
+        await using var waiting = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'", monitor);
+        for (var attempt = 0; (long)(await waiting.ExecuteScalarAsync(Cancel))! == 0; attempt++)
+        {
+            Assert.True(attempt < 400, "the delete never waited for the publish's lock");
+            await Task.Delay(25, Cancel);
+        }
+    }
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql)
     {

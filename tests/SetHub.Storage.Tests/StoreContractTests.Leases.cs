@@ -72,6 +72,23 @@ public abstract partial class StoreContractTests
     }
 
     [Fact]
+    public async Task Release_AfterTheStreamChangedDuringItsFirstLease_IsDueAtOnce()
+    {
+        var stream = TestData.Stream(delivery: TestData.Push());
+        await CreateStreamsAsync(stream);
+        await Store.Sets.EnqueueAsync([TestData.Set("j1")], Cancel);
+        var claim = Assert.Single(await Store.Push.ClaimStreamsAsync("node/1", 10, TestData.Now, LeaseEnd, Cancel));
+        Assert.Equal(0, claim.Failures);
+
+        var fixedAt = TestData.Now.AddSeconds(1);
+        await Store.Streams.UpdateStreamAsync(stream with { Delivery = TestData.Push("https://fixed.example.com/events"), Version = 2, UpdatedAt = fixedAt }, 1, cancellationToken: Cancel);
+        await Store.Push.ReleaseAsync(new PushBatchResult(claim, [], [], [], ("j1", "HTTP 503"), fixedAt.AddSeconds(2), fixedAt), Cancel);
+
+        var again = Assert.Single(await Store.Push.ClaimStreamsAsync("node/2", 10, fixedAt, LeaseEnd, Cancel));
+        Assert.Equal(0, again.Failures);
+    }
+
+    [Fact]
     public async Task NextDue_IsTheEarliestDueTimeOrLeaseEnd()
     {
         await CreateStreamsAsync(TestData.Stream(id: "a", delivery: TestData.Push()), TestData.Stream(id: "b", delivery: TestData.Push()));

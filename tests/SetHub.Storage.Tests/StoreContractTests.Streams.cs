@@ -127,9 +127,14 @@ public abstract partial class StoreContractTests
         await CreateStreamsAsync(TestData.Stream());
         var interval = TimeSpan.FromSeconds(30);
 
-        Assert.Null(await Store.Streams.ReserveVerificationAsync("acme", "s1", TestData.Now, interval, Cancel));
-        Assert.Equal(TestData.Now.AddSeconds(30), await Store.Streams.ReserveVerificationAsync("acme", "s1", TestData.Now.AddSeconds(29), interval, Cancel));
-        Assert.Null(await Store.Streams.ReserveVerificationAsync("acme", "s1", TestData.Now.AddSeconds(30), interval, Cancel));
+        Assert.Null(await Store.Streams.QueueVerificationAsync(TestData.Set("v1", control: true), TestData.Now, interval, Cancel));
+        Assert.Equal(TestData.Now.AddSeconds(30), await Store.Streams.QueueVerificationAsync(TestData.Set("v2", control: true), TestData.Now.AddSeconds(29), interval, Cancel));
+        Assert.Null(await Store.Streams.QueueVerificationAsync(TestData.Set("v3", control: true), TestData.Now.AddSeconds(30), interval, Cancel));
+
+        // The refused one was not queued: the reservation and the SET are one transaction.
+        var queued = await Store.Sets.PollAsync("acme", "s1", TestData.Poll(now: TestData.Now.AddSeconds(30)), Cancel);
+        Assert.Equal(["v1", "v3"], queued.Sets.Select(set => set.Jti));
+        Assert.Null(await Store.Streams.QueueVerificationAsync(TestData.Set("v4", control: true), TestData.Now, minInterval: null, Cancel)); // no limit
     }
 
     [Fact]
@@ -137,7 +142,7 @@ public abstract partial class StoreContractTests
     {
         await CreateStreamsAsync(TestData.Stream());
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Store.Streams.ReserveVerificationAsync("acme", "s1", TestData.Now, TimeSpan.FromSeconds(30), Cancel)));
+        var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => Store.Streams.QueueVerificationAsync(TestData.Set($"v{i}", control: true), TestData.Now, TimeSpan.FromSeconds(30), Cancel)));
 
         Assert.Single(results, allowedAt => allowedAt is null);
     }

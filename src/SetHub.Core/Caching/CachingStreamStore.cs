@@ -162,8 +162,8 @@ public sealed class CachingStreamStore : IStreamStore, IStreamCache
         _inner.TouchAsync(tenantId, streamId, now, granularity, cancellationToken);
 
     /// <inheritdoc />
-    public Task<DateTimeOffset?> ReserveVerificationAsync(string tenantId, string streamId, DateTimeOffset now, TimeSpan minInterval, CancellationToken cancellationToken = default) =>
-        _inner.ReserveVerificationAsync(tenantId, streamId, now, minInterval, cancellationToken);
+    public Task<DateTimeOffset?> QueueVerificationAsync(QueuedSet verification, DateTimeOffset now, TimeSpan? minInterval, CancellationToken cancellationToken = default) =>
+        _inner.QueueVerificationAsync(verification, now, minInterval, cancellationToken);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<EventStream>> ListInactiveStreamsAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default) =>

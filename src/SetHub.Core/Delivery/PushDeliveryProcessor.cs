@@ -121,8 +121,8 @@ public sealed partial class PushDeliveryProcessor(
 
     /// <summary>
     /// Records the batch, retrying while the lease holds: a release lost to a database blip would otherwise leave the
-    /// stream idle until its lease expires and resend every SET of the batch. The lease owner fences the retries, so
-    /// one that lands after another node took the stream over changes nothing but the delivered SETs' removal.
+    /// stream idle until its lease expires and resend every SET of the batch. One that lands after another node took
+    /// the stream over still records what happened to this batch's SETs, but leaves the stream's schedule alone.
     /// </summary>
     private async Task<DateTimeOffset?> ReleaseAsync(PushBatchResult result, CancellationToken stoppingToken)
     {

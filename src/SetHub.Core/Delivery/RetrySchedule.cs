@@ -1,10 +1,10 @@
 namespace SetHub.Core.Delivery;
 
 /// <summary>
-/// Exponential backoff with jitter. The n-th consecutive failure waits RetryBaseDelay × 2^(n−1) plus up to a quarter
-/// more, so the first retry never comes before RetryBaseDelay and retries of many streams do not align; no wait
-/// exceeds MaxRetryDelay, and once the doubling reaches it the waits spread over its last fifth. A receiver's
-/// Retry-After (RFC 9110 §10.2.3) is honoured up to MaxRetryDelay.
+/// Exponential backoff with jitter. The n-th consecutive failure waits at least RetryBaseDelay × 2^(n−1) and up to a
+/// quarter more, so no retry comes before its nominal delay (the first never before RetryBaseDelay) and retries of many
+/// streams do not align; no wait exceeds MaxRetryDelay, and once the doubling reaches it the waits spread over its
+/// last fifth. A receiver's Retry-After (RFC 9110 §10.2.3) is honoured up to MaxRetryDelay.
 /// </summary>
 public static class RetrySchedule
 {
@@ -19,7 +19,7 @@ public static class RetrySchedule
         var cap = (double)options.MaxRetryDelay.Ticks;
         var nominal = Math.Min(cap, options.RetryBaseDelay.Ticks * Math.Pow(2, Math.Clamp(failures - 1, 0, 62)));
         var upper = Math.Min(cap, nominal * (1 + Jitter));
-        var lower = Math.Min(nominal, upper * (1 - CapSpread));
+        var lower = nominal < cap ? nominal : cap * (1 - CapSpread);
         var delay = TimeSpan.FromTicks((long)(lower + (random.NextDouble() * (upper - lower))));
         if (retryAfter is { } requested && requested > delay)
         {

@@ -11,23 +11,16 @@ using SetHub.Core.Tenants;
 namespace SetHub.Core.Delivery;
 
 /// <summary>
-/// Builds and signs SSF control SETs (verification, stream-updated) for one stream. A SET is signed once, when it
-/// is queued, and stored as its compact JWS, so every delivery attempt sends the same bytes with the same <c>jti</c>.
+/// Builds and signs SSF control SETs (verification, stream-updated) for one stream; whoever queues them does so in
+/// the transaction of the change they announce. A SET is signed once, before it is queued, and stored as its compact
+/// JWS, so every delivery attempt sends the same bytes with the same <c>jti</c>.
 /// </summary>
-public sealed class SetIssuer(SigningKeyService keys, ISetStore sets, IDeliverySignals signals, ITransmitterUrls urls, TimeProvider timeProvider)
+public sealed class SetIssuer(SigningKeyService keys, ITransmitterUrls urls, TimeProvider timeProvider)
 {
     /// <summary>
-    /// Queues a verification SET (SSF 1.0 §8.1.4.1): <c>sub_id</c> is the stream's own opaque subject, and
-    /// <c>state</c> is echoed when the receiver gave one; a verification SetHub sends on its own carries none.
-    /// Committed when this returns.
+    /// Signs (without queuing) a verification SET (SSF 1.0 §8.1.4.1): <c>sub_id</c> is the stream's own opaque
+    /// subject, and <c>state</c> is echoed when the receiver gave one; a verification SetHub sends on its own carries none.
     /// </summary>
-    public async Task IssueVerificationAsync(EventStream stream, string? state, CancellationToken cancellationToken = default)
-    {
-        var set = await SignVerificationAsync(stream, state, cancellationToken);
-        signals.Announce(await sets.EnqueueAsync([set], cancellationToken));
-    }
-
-    /// <summary>Signs (without queuing) a verification SET (SSF 1.0 §8.1.4.1), with <paramref name="state"/> when given.</summary>
     public Task<QueuedSet> SignVerificationAsync(EventStream stream, string? state, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);

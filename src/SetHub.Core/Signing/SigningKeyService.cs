@@ -21,7 +21,10 @@ public sealed class SigningKeyService
 
     // Key material never changes for a kid, so decrypted keys are cached for the life of the process.
     private readonly ConcurrentDictionary<string, SigningKey> _keysByKid = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<(string TenantId, string Algorithm), (string KeyId, DateTimeOffset Expires)> _active = new();
+
+    // The active kid per tenant and algorithm. A read takes the scope's generation before it asks the store, so a rotation
+    // committed meanwhile (on any node) cannot leave the old kid cached.
+    private readonly InvalidatingCache<(string TenantId, string Algorithm), string> _active;
 
     /// <summary>Creates the service and subscribes to key invalidations from every node.</summary>
     public SigningKeyService(
@@ -37,7 +40,8 @@ public sealed class SigningKeyService
         _options = options;
         _invalidation = invalidation;
         _timeProvider = timeProvider;
-        invalidation.Invalidated += ForgetActiveKeys;
+        _active = new InvalidatingCache<(string, string), string>(options.Value.ActiveKeyCacheDuration, 100_000, timeProvider);
+        invalidation.Invalidated += _active.Invalidate;
     }
 
     /// <summary>Generates a tenant's first key (ES256), to be stored with the tenant.</summary>
@@ -48,13 +52,14 @@ public sealed class SigningKeyService
     /// creating one on first use of that algorithm (RS256 is created when a receiver first needs it).</summary>
     public async Task<SigningKey> GetSigningKeyAsync(string tenantId, string algorithm, CancellationToken cancellationToken = default)
     {
-        var now = _timeProvider.GetUtcNow();
-        if (_active.TryGetValue((tenantId, algorithm), out var active) && active.Expires > now &&
-            _keysByKid.TryGetValue(active.KeyId, out var cached))
+        if (_active.TryGet((tenantId, algorithm), out var kid) && _keysByKid.TryGetValue(kid, out var cached))
         {
             return cached;
         }
 
+        var now = _timeProvider.GetUtcNow();
+        var scope = CacheScopes.SigningKeys(tenantId);
+        var generation = _active.Generation(scope);
         var record = await FindActiveAsync(tenantId, algorithm, cancellationToken);
         if (record is null)
         {
@@ -66,7 +71,7 @@ public sealed class SigningKeyService
         }
 
         var key = _keysByKid.GetOrAdd(record.KeyId, static (_, state) => SigningKey.Load(state.record, state.protector), (record, protector: _protector));
-        _active[(tenantId, algorithm)] = (record.KeyId, now + _options.Value.ActiveKeyCacheDuration);
+        _active.Set((tenantId, algorithm), scope, record.KeyId, generation);
         return key;
     }
 
@@ -100,15 +105,4 @@ public sealed class SigningKeyService
 
     private async Task<SigningKeyRecord?> FindActiveAsync(string tenantId, string algorithm, CancellationToken cancellationToken) =>
         (await _store.ListSigningKeysAsync(tenantId, cancellationToken)).FirstOrDefault(k => k.Algorithm == algorithm && k.RetiredAt is null);
-
-    private void ForgetActiveKeys(string scope)
-    {
-        foreach (var (tenantId, algorithm) in _active.Keys)
-        {
-            if (scope == ICacheInvalidation.Everything || scope == CacheScopes.SigningKeys(tenantId))
-            {
-                _active.TryRemove((tenantId, algorithm), out _);
-            }
-        }
-    }
 }

@@ -67,8 +67,10 @@ public interface IPushDeliveryStore
     Task<bool> CanSendAsync(ClaimedStream claim, string jti, long streamVersion, DateTimeOffset sendDeadline, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Records outcomes and reschedules the stream, only while the claim still holds the lease. The stream is due:
-    /// at <see cref="PushBatchResult.RetryAt"/> after a failure; at once when SETs remain and the batch made progress
+    /// Records the batch's outcomes (SETs delivered, dead-lettered, the failed attempt), which are facts whoever holds
+    /// the lease now, and releases and reschedules the stream only while the claim still holds its lease. The stream is
+    /// due: at <see cref="PushBatchResult.RetryAt"/> after a failure, unless a change to the stream during the lease
+    /// ended its backoff (then at once, with no failures counted); at once when SETs remain and the batch made progress
     /// or was cut short; otherwise when a SET queued during the lease made it due (or never).
     /// </summary>
     /// <returns>When the stream is due next, or <see langword="null"/>.</returns>

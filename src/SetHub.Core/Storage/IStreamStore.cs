@@ -49,10 +49,15 @@ public interface IStreamStore
     /// <paramref name="granularity"/> to spare writes.</summary>
     Task TouchAsync(string tenantId, string streamId, DateTimeOffset now, TimeSpan granularity, CancellationToken cancellationToken = default);
 
-    /// <summary>Reserves a receiver-requested verification if the last one was at least <paramref name="minInterval"/>
-    /// ago (SSF 1.0 §8.1.1 <c>min_verification_interval</c>). Atomic: of two racing requests one wins.</summary>
-    /// <returns><see langword="null"/> when reserved; otherwise the earliest time a verification will be accepted.</returns>
-    Task<DateTimeOffset?> ReserveVerificationAsync(string tenantId, string streamId, DateTimeOffset now, TimeSpan minInterval, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Queues a receiver-requested verification SET (SSF 1.0 §8.1.4.2), if the stream's last one was at least
+    /// <paramref name="minInterval"/> ago (SSF 1.0 §8.1.1 <c>min_verification_interval</c>; <see langword="null"/>: no
+    /// limit). The reservation and the SET are one transaction: of two racing requests one wins, and a request that
+    /// fails uses up nothing.
+    /// </summary>
+    /// <returns><see langword="null"/> when queued (or the stream is gone); otherwise the earliest time a
+    /// verification will be accepted.</returns>
+    Task<DateTimeOffset?> QueueVerificationAsync(QueuedSet verification, DateTimeOffset now, TimeSpan? minInterval, CancellationToken cancellationToken = default);
 
     /// <summary>Enabled streams whose receiver has been inactive longer than their <c>inactivity_timeout</c>.</summary>
     Task<IReadOnlyList<EventStream>> ListInactiveStreamsAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default);

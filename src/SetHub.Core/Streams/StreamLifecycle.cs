@@ -38,13 +38,10 @@ public sealed partial class StreamLifecycle(
                 return current; // nothing changes, so there is nothing to announce
             }
 
-            var next = current with { Status = status, StatusReason = reason, UpdatedAt = timeProvider.GetUtcNow(), Version = current.Version + 1 };
-            var announcement = current.Status == status
-                ? null
-                : await issuer.SignStreamUpdatedAsync(current, status, reason, cancellationToken);
+            var (next, announcement) = await PrepareAsync(current, status, reason, cancellationToken);
             if (await streams.UpdateStreamAsync(next, current.Version, announcement is null ? null : [announcement], cancellationToken))
             {
-                signals.Announce(next.TenantId, next.StreamId, next.Delivery.IsPush ? SetLane.Push : SetLane.Poll);
+                Announce(next);
                 return next;
             }
         }
@@ -66,12 +63,10 @@ public sealed partial class StreamLifecycle(
             {
                 // R118: the stream-updated SET is queued with the change, before the stream stops. The store pauses
                 // only if the receiver is still inactive; otherwise the next round looks again.
-                var now = timeProvider.GetUtcNow();
-                var next = stream with { Status = StreamStatus.Paused, StatusReason = InactivityReason, UpdatedAt = now, Version = stream.Version + 1 };
-                var announcement = await issuer.SignStreamUpdatedAsync(stream, StreamStatus.Paused, InactivityReason, cancellationToken);
-                if (await streams.PauseInactiveStreamAsync(next, stream.Version, announcement, now, cancellationToken))
+                var (next, announcement) = await PrepareAsync(stream, StreamStatus.Paused, InactivityReason, cancellationToken);
+                if (await streams.PauseInactiveStreamAsync(next, stream.Version, announcement!, next.UpdatedAt, cancellationToken))
                 {
-                    signals.Announce(next.TenantId, next.StreamId, next.Delivery.IsPush ? SetLane.Push : SetLane.Poll);
+                    Announce(next);
                     paused++;
                 }
             }
@@ -84,6 +79,19 @@ public sealed partial class StreamLifecycle(
 
         return paused;
     }
+
+    // The stream as it will be, and its stream-updated SET when the status changes (SSF 1.0 §8.1.5).
+    private async Task<(EventStream Next, QueuedSet? Announcement)> PrepareAsync(
+        EventStream current, StreamStatus status, string? reason, CancellationToken cancellationToken)
+    {
+        var next = current with { Status = status, StatusReason = reason, UpdatedAt = timeProvider.GetUtcNow(), Version = current.Version + 1 };
+        var announcement = current.Status == status ? null : await issuer.SignStreamUpdatedAsync(current, status, reason, cancellationToken);
+        return (next, announcement);
+    }
+
+    // Re-enabling or announcing may have released SETs: wake whoever delivers them.
+    private void Announce(EventStream stream) =>
+        signals.Announce(stream.TenantId, stream.StreamId, stream.Delivery.IsPush ? SetLane.Push : SetLane.Poll);
 
     [Microsoft.Extensions.Logging.LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Error, Message = "Could not pause the inactive stream {TenantId}/{StreamId}.")]
     private static partial void LogPauseFailed(Microsoft.Extensions.Logging.ILogger logger, string tenantId, string streamId, Exception exception);

@@ -296,18 +296,20 @@ public sealed class StreamService(
         }
 
         // SSF 1.0 §8.1.1 min_verification_interval (R121): requests closer together get 429, with Retry-After saying
-        // when the next one will be accepted; requests that respect it never do.
+        // when the next one will be accepted; requests that respect it never do. The SET is signed first and queued
+        // with the reservation, so a request that fails half-way uses up no interval.
+        var verification = await issuer.SignVerificationAsync(stream.Value, state.Value, cancellationToken);
         var now = timeProvider.GetUtcNow();
-        if (stream.Value.MinVerificationInterval is { } interval &&
-            await streams.ReserveVerificationAsync(stream.Value.TenantId, stream.Value.StreamId, now, interval, cancellationToken) is { } allowedAt)
+        if (await streams.QueueVerificationAsync(verification, now, stream.Value.MinVerificationInterval, cancellationToken) is { } allowedAt)
         {
-            return OperationError.TooManyRequests($"Verification requests for this stream must be at least {(int)interval.TotalSeconds} seconds apart (min_verification_interval).") with
+            return OperationError.TooManyRequests(
+                $"Verification requests for this stream must be at least {(int)stream.Value.MinVerificationInterval!.Value.TotalSeconds} seconds apart (min_verification_interval).") with
             {
                 RetryAfter = allowedAt > now ? allowedAt - now : TimeSpan.Zero,
             };
         }
 
-        await issuer.IssueVerificationAsync(stream.Value, state.Value, cancellationToken);
+        signals.Announce(stream.Value.TenantId, stream.Value.StreamId, stream.Value.Delivery.IsPush ? SetLane.Push : SetLane.Poll);
         return null;
     }
 

@@ -1,4 +1,5 @@
--- SetHub schema, version 3: shared timers, an indexed inactivity deadline, one active key per algorithm.
+-- SetHub schema, version 3: shared timers, an indexed inactivity deadline, one active key per algorithm, and a mark
+-- for a push backoff reset while the stream is leased.
 
 -- Durable timers for periodic upkeep, claimed with a lease (the same shape as in PostgreSQL, where several nodes
 -- compete for them). Global, like settings.
@@ -18,9 +19,12 @@ DROP INDEX streams_inactivity;
 CREATE INDEX streams_inactive ON streams (inactive_at) WHERE status = 'enabled' AND inactive_at IS NOT NULL;
 
 -- At most one active signing key per tenant and algorithm (see the PostgreSQL migration).
-UPDATE signing_keys SET retired_at = created_at
+UPDATE signing_keys SET retired_at = CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)
 WHERE retired_at IS NULL AND EXISTS (
     SELECT 1 FROM signing_keys n
     WHERE n.tenant_id = signing_keys.tenant_id AND n.alg = signing_keys.alg AND n.retired_at IS NULL
       AND (n.created_at, n.kid) > (signing_keys.created_at, signing_keys.kid));
 CREATE UNIQUE INDEX signing_keys_active ON signing_keys (tenant_id, alg) WHERE retired_at IS NULL;
+
+-- Set when a change to the stream ends its push backoff while a node holds its lease (see the PostgreSQL migration).
+ALTER TABLE delivery_schedule ADD COLUMN reset_during_lease INTEGER NOT NULL DEFAULT 0;

@@ -1,6 +1,6 @@
 using SetHub.Configuration;
 using SetHub.Endpoints;
-using SetHub.Json;
+using SetHub.Http;
 using Microsoft.Extensions.Options;
 
 namespace SetHub.Hosting;
@@ -46,15 +46,17 @@ internal static class SetHubApplication
     // The store being unreachable (a database restart, a failover) is a 503 the client may retry, not a bug.
     private static Task WriteExceptionAsync(HttpContext context)
     {
-        var exception = context.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerFeature>()?.Error;
+        // The exception handler re-executes without the endpoint; the feature remembers the one that failed.
+        var failed = context.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerFeature>();
+        var exception = failed?.Error;
         if (exception is System.Data.Common.DbException or TimeoutException || exception?.InnerException is System.Data.Common.DbException)
         {
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             context.Response.Headers.RetryAfter = "1";
-            return WriteErrorAsync(context, "store_unavailable", "The store is unavailable; retry shortly. Nothing was lost: a request that failed changed nothing it did not commit.");
+            return ErrorBody.WriteAsync(context, failed?.Endpoint, "store_unavailable", "The store is unavailable; retry shortly. Nothing was lost: a request that failed changed nothing it did not commit.");
         }
 
-        return WriteErrorAsync(context, "server_error", "An unexpected error occurred.");
+        return ErrorBody.WriteAsync(context, failed?.Endpoint, "server_error", "An unexpected error occurred.");
     }
 
     // Errors the framework answers without a body (no route, wrong method, a query value that does not bind) still get
@@ -70,9 +72,6 @@ internal static class SetHubApplication
             StatusCodes.Status415UnsupportedMediaType => ("invalid_request", "Unsupported media type."),
             var status => ($"http_{status}", "The request could not be served."),
         };
-        return WriteErrorAsync(context, code, description);
+        return ErrorBody.WriteAsync(context, context.GetEndpoint(), code, description);
     }
-
-    private static Task WriteErrorAsync(HttpContext context, string code, string description) =>
-        context.Response.WriteAsJsonAsync(new ErrorResponse(code, description), SetHubJsonContext.Default.ErrorResponse);
 }

@@ -6,9 +6,11 @@ using SetHub.Json;
 namespace SetHub.Http;
 
 /// <summary>
-/// Endpoint metadata of the RFC 8936 poll endpoint: all its errors, the authentication handler's 401 and 403 included,
-/// have the RFC 8935 §2.3 body <c>{"err", "description"}</c> with registered RFC 8935 §2.4 codes only (R37). The
-/// management and admin APIs keep <c>{"error", "description"}</c>.
+/// Endpoint metadata of the RFC 8936 poll endpoint: all its errors, the authentication handler's 401 and 403 and the
+/// framework's included (<see cref="ErrorBody"/>), have the RFC 8935 §2.3 body <c>{"err", "description"}</c>. Its 4xx
+/// answers carry registered RFC 8935 §2.4 codes only (R37); a 5xx (the store unavailable, a bug), whose body RFC 8936
+/// §2.5.1 leaves undefined, carries SetHub's own code in the same shape. The management and admin APIs keep
+/// <c>{"error", "description"}</c>.
 /// </summary>
 internal sealed class DeliveryErrorBody
 {
@@ -19,8 +21,8 @@ internal sealed class DeliveryErrorBody
     {
     }
 
-    /// <summary>Whether the request was routed to an endpoint that answers errors this way.</summary>
-    public static bool IsUsedBy(HttpContext context) => context.GetEndpoint()?.Metadata.GetMetadata<DeliveryErrorBody>() is not null;
+    /// <summary>Whether <paramref name="endpoint"/> answers errors this way.</summary>
+    public static bool IsUsedBy(Endpoint? endpoint) => endpoint?.Metadata.GetMetadata<DeliveryErrorBody>() is not null;
 
     /// <summary>The error with its usual status. RFC 8936 §2.5.1 leaves the poll error body open and §2.4 of RFC 8935
     /// has no "not found" code: 403 is <c>access_denied</c>, every other expected failure (400, 404) <c>invalid_request</c>.</summary>
@@ -32,8 +34,4 @@ internal sealed class DeliveryErrorBody
             SetHubJsonContext.Default.DeliveryErrorResponse,
             statusCode: ApiResults.StatusFor(error.Kind));
     }
-
-    /// <summary>Writes the body of a response whose status is already set (the authentication handler's).</summary>
-    public static Task WriteAsync(HttpResponse response, string code, string description) =>
-        response.WriteAsJsonAsync(new DeliveryErrorResponse(code, description), SetHubJsonContext.Default.DeliveryErrorResponse);
 }

@@ -6,7 +6,6 @@ using SetHub.Core.Security;
 using SetHub.Core.Storage;
 using SetHub.Core.Tenants;
 using SetHub.Http;
-using SetHub.Json;
 
 namespace SetHub.Security;
 
@@ -72,27 +71,13 @@ internal sealed class BearerTokenHandler(
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = presented ? "Bearer realm=\"SetHub\", error=\"invalid_token\"" : "Bearer realm=\"SetHub\"";
         var description = presented ? "The bearer token is missing, malformed or not valid for this resource." : "A bearer token is required.";
-        if (DeliveryErrorBody.IsUsedBy(Context))
-        {
-            // RFC 8935 §2.4: the poll endpoint answers with the delivery error codes.
-            await DeliveryErrorBody.WriteAsync(Response, SsfConstants.DeliveryErrors.AuthenticationFailed, description);
-            return;
-        }
-
-        await Response.WriteAsJsonAsync(new ErrorResponse(SsfConstants.Errors.InvalidToken, description), SetHubJsonContext.Default.ErrorResponse);
+        await ErrorBody.WriteAsync(Context, Context.GetEndpoint(), SsfConstants.Errors.InvalidToken, description);
     }
 
     protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
     {
         Response.StatusCode = StatusCodes.Status403Forbidden;
-        const string Description = "This token may not use this endpoint.";
-        if (DeliveryErrorBody.IsUsedBy(Context))
-        {
-            await DeliveryErrorBody.WriteAsync(Response, SsfConstants.DeliveryErrors.AccessDenied, Description);
-            return;
-        }
-
-        await Response.WriteAsJsonAsync(new ErrorResponse(SsfConstants.Errors.AccessDenied, Description), SetHubJsonContext.Default.ErrorResponse);
+        await ErrorBody.WriteAsync(Context, Context.GetEndpoint(), SsfConstants.Errors.AccessDenied, "This token may not use this endpoint.");
     }
 
     private static AuthenticateResult Success(Caller caller) =>

@@ -103,7 +103,7 @@ internal sealed class OneStreamStore(EventStream? stream) : IStreamStore
 
     public Task TouchAsync(string tenantId, string streamId, DateTimeOffset now, TimeSpan granularity, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-    public Task<DateTimeOffset?> ReserveVerificationAsync(string tenantId, string streamId, DateTimeOffset now, TimeSpan minInterval, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    public Task<DateTimeOffset?> QueueVerificationAsync(QueuedSet verification, DateTimeOffset now, TimeSpan? minInterval, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
     public Task<IReadOnlyList<EventStream>> ListInactiveStreamsAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 

@@ -12,7 +12,7 @@ public sealed class RetryScheduleTests
     [InlineData(2, 4, 5)]
     [InlineData(3, 8, 10)]
     [InlineData(8, 256, 320)]
-    [InlineData(9, 480, 600)]
+    [InlineData(9, 512, 600)]
     [InlineData(10, 480, 600)]
     [InlineData(1000, 480, 600)]
     public void NextDelay_GrowsExponentiallyWithJitter_UpToTheCap(int failures, double lowerSeconds, double upperSeconds)
@@ -34,6 +34,15 @@ public sealed class RetryScheduleTests
         var shortest = Enumerable.Range(0, 1000).Min(_ => RetrySchedule.NextDelay(1, Options, random));
 
         Assert.True(shortest >= Options.RetryBaseDelay, $"{shortest} < {Options.RetryBaseDelay}");
+    }
+
+    [Fact]
+    public void NextDelay_FirstRetry_NeverComesBeforeTheBaseDelay_EvenWhenTheBaseIsCloseToTheCap()
+    {
+        var close = new DeliveryOptions { RetryBaseDelay = TimeSpan.FromSeconds(9), MaxRetryDelay = TimeSpan.FromSeconds(10) };
+        var random = new Random(11);
+
+        Assert.All(Enumerable.Range(0, 200).Select(_ => RetrySchedule.NextDelay(1, close, random)), delay => Assert.InRange(delay, close.RetryBaseDelay, close.MaxRetryDelay));
     }
 
     [Theory]
