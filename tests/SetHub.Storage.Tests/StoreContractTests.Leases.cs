@@ -182,4 +182,17 @@ public abstract partial class StoreContractTests
         var active = (await Store.Keys.ListSigningKeysAsync("acme", Cancel)).Where(k => k.Algorithm == SsfConstants.Algorithms.RS256 && k.RetiredAt is null);
         Assert.Single(active);
     }
+
+    [Fact]
+    public async Task SigningKeys_ConcurrentRotations_BothSucceed_AndLeaveOneActiveKey()
+    {
+        await Store.Tenants.CreateTenantAsync(TestData.Tenant(), "hash", [TestData.Key()], Cancel);
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(i =>
+            Store.Keys.AddSigningKeysAsync("acme", [TestData.Key(at: TestData.Now.AddSeconds(i + 1))], retireActiveAt: TestData.Now.AddSeconds(i + 1), Cancel)));
+
+        var keys = await Store.Keys.ListSigningKeysAsync("acme", Cancel);
+        Assert.Equal(5, keys.Count);
+        Assert.Single(keys, k => k.RetiredAt is null);
+    }
 }
