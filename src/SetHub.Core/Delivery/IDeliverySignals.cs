@@ -21,3 +21,16 @@ public interface IDeliverySignals
     /// <summary>Waits until push work is announced, the timeout passes, or the token is cancelled.</summary>
     Task WaitForPushWorkAsync(TimeSpan timeout, CancellationToken cancellationToken);
 }
+
+/// <summary>Announcements about a whole stream.</summary>
+public static class DeliverySignalsExtensions
+{
+    /// <summary>Announces that <paramref name="stream"/> may have deliverable SETs in the lane of its delivery method
+    /// (it was created, changed, re-enabled, verified, or had SETs re-driven).</summary>
+    public static void Announce(this IDeliverySignals signals, Streams.EventStream stream)
+    {
+        ArgumentNullException.ThrowIfNull(signals);
+        ArgumentNullException.ThrowIfNull(stream);
+        signals.Announce(stream.TenantId, stream.StreamId, stream.Delivery.IsPush ? SetLane.Push : SetLane.Poll);
+    }
+}

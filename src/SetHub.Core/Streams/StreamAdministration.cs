@@ -102,7 +102,7 @@ public sealed class StreamAdministration(IStreamStore streams, ISetStore sets, S
         }
 
         var count = await sets.RedriveAsync(tenantId, streamId, jtis, timeProvider.GetUtcNow(), cancellationToken);
-        signals.Announce(tenantId, streamId, stream.Delivery.IsPush ? SetLane.Push : SetLane.Poll);
+        signals.Announce(stream);
         return count;
     }
 

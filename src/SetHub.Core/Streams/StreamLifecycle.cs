@@ -41,7 +41,7 @@ public sealed partial class StreamLifecycle(
             var (next, announcement) = await PrepareAsync(current, status, reason, cancellationToken);
             if (await streams.UpdateStreamAsync(next, current.Version, announcement is null ? null : [announcement], cancellationToken))
             {
-                Announce(next);
+                signals.Announce(next); // re-enabling or announcing may have released SETs
                 return next;
             }
         }
@@ -66,7 +66,7 @@ public sealed partial class StreamLifecycle(
                 var (next, announcement) = await PrepareAsync(stream, StreamStatus.Paused, InactivityReason, cancellationToken);
                 if (await streams.PauseInactiveStreamAsync(next, stream.Version, announcement!, next.UpdatedAt, cancellationToken))
                 {
-                    Announce(next);
+                    signals.Announce(next);
                     paused++;
                 }
             }
@@ -88,10 +88,6 @@ public sealed partial class StreamLifecycle(
         var announcement = current.Status == status ? null : await issuer.SignStreamUpdatedAsync(current, status, reason, cancellationToken);
         return (next, announcement);
     }
-
-    // Re-enabling or announcing may have released SETs: wake whoever delivers them.
-    private void Announce(EventStream stream) =>
-        signals.Announce(stream.TenantId, stream.StreamId, stream.Delivery.IsPush ? SetLane.Push : SetLane.Poll);
 
     [Microsoft.Extensions.Logging.LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Error, Message = "Could not pause the inactive stream {TenantId}/{StreamId}.")]
     private static partial void LogPauseFailed(Microsoft.Extensions.Logging.ILogger logger, string tenantId, string streamId, Exception exception);

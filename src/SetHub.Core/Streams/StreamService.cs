@@ -68,7 +68,7 @@ public sealed class StreamService(
         // against the receiver's own min_verification_interval budget.
         var verification = await issuer.SignVerificationAsync(created.Value, state: null, cancellationToken);
         await streams.CreateStreamAsync(created.Value, [verification], cancellationToken);
-        signals.Announce(created.Value.TenantId, created.Value.StreamId, created.Value.Delivery.IsPush ? SetLane.Push : SetLane.Poll);
+        signals.Announce(created.Value);
         return created;
     }
 
@@ -309,7 +309,7 @@ public sealed class StreamService(
             };
         }
 
-        signals.Announce(stream.Value.TenantId, stream.Value.StreamId, stream.Value.Delivery.IsPush ? SetLane.Push : SetLane.Poll);
+        signals.Announce(stream.Value);
         return null;
     }
 
@@ -362,7 +362,7 @@ public sealed class StreamService(
             if (await streams.UpdateStreamAsync(next, current.Value.Version, controlSets: null, cancellationToken))
             {
                 // Re-enabling or switching method may have released SETs: wake whoever delivers them.
-                signals.Announce(next.TenantId, next.StreamId, next.Delivery.IsPush ? SetLane.Push : SetLane.Poll);
+                signals.Announce(next);
                 return next;
             }
         }
