@@ -37,6 +37,11 @@ public abstract class RelationalDatabase
     /// (<c>FOR UPDATE</c>), or empty where writers are serialized anyway.</summary>
     public virtual string ForUpdate => string.Empty;
 
+    /// <summary>The name to use in SQL for a table of SetHub's Orleans providers (grain state, reminders, membership):
+    /// the bare name where they sit beside the other tables, a schema-qualified one where they have a schema of their
+    /// own (PostgreSQL keeps them apart from the tables keyed by tenant).</summary>
+    public virtual string OrleansTable(string name) => name;
+
     /// <summary>Inserts SETs into the queue in the caller's transaction, each in the lane its stream gives it, skipping
     /// SETs whose stream is gone or disabled (non-control SETs). Providers may override with a bulk form.</summary>
     public virtual Task<IReadOnlyList<EnqueuedSet>> InsertSetsAsync(
