@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Providers;
@@ -28,7 +29,7 @@ public static class SetHubSiloBuilderExtensions
             .Validate(o => o.MaxReadBatchSize > 0 && o.MaxConcurrentReadBatches > 0, $"Grain storage '{name}': MaxReadBatchSize and MaxConcurrentReadBatches must be positive.")
             .ValidateOnStart();
         configureOptions?.Invoke(options);
-        services.AddTransient<IPostConfigureOptions<SetHubGrainStorageOptions>, SetHubGrainStorageSerializerConfigurator>();
+        services.TryAddEnumerable(ServiceDescriptor.Transient<IPostConfigureOptions<SetHubGrainStorageOptions>, SetHubGrainStorageSerializerConfigurator>());
         services.AddGrainStorage(name, static (services, name) => new RelationalGrainStorage(
             name,
             services.GetRequiredService<RelationalDatabase>(),

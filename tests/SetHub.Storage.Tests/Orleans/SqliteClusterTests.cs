@@ -68,6 +68,10 @@ public sealed class SqliteClusterTests : IAsyncLifetime
         Assert.All(await Task.WhenAll(grains.Select(grain => grain.GetCount())), count => Assert.Equal(2, count));
         Assert.Equal(20L, await CountAsync("SELECT count(*) FROM grain_state WHERE payload IS NOT NULL"));
 
+        // Stored with Orleans' binary serializer (the registration's default), not the silo-wide JSON one.
+        var stored = ProvidersUnderTest.Serializer.Deserialize<ProviderTestState>(new BinaryData(await PayloadAsync(grains[0].GetGrainId())));
+        Assert.Equal(2, stored!.Count);
+
         await grains[0].StartReminder(TimeSpan.FromMilliseconds(100));
         Assert.Equal(1L, await CountAsync($"SELECT count(*) FROM reminders WHERE service_id = '{cluster.Options.ServiceId}'"));
         while (await grains[0].GetReminderTicks() == 0)
@@ -131,6 +135,18 @@ public sealed class SqliteClusterTests : IAsyncLifetime
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         return (long)(await command.ExecuteScalarAsync(Cancel))!;
+    }
+
+    private async Task<byte[]> PayloadAsync(GrainId grain)
+    {
+        await using var connection = await Database.OpenAsync(Cancel);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT payload FROM grain_state WHERE grain_id = $grain_id";
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = "$grain_id";
+        parameter.Value = grain.ToString();
+        command.Parameters.Add(parameter);
+        return (byte[])(await command.ExecuteScalarAsync(Cancel))!;
     }
 
     private static int FreePort()
