@@ -55,6 +55,9 @@ public sealed class PostgresDatabase : RelationalDatabase, IStoreInitializer, IA
             ? WriteAsync((connection, transaction) => PostgresLogBatch.ExecuteAsync((NpgsqlConnection)connection, (NpgsqlTransaction)transaction, operations, cancellationToken), cancellationToken)
             : base.ExecuteLogBatchAsync(operations, cancellationToken);
 
+    /// <summary>The Orleans provider tables live in the <c>orleans</c> schema (migration 0003).</summary>
+    public override string OrleansTable(string name) => "orleans." + name;
+
     /// <inheritdoc />
     public override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
         await _dataSource.OpenConnectionAsync(cancellationToken);

@@ -34,6 +34,11 @@ public abstract class RelationalDatabase
     public virtual Task ExecuteLogBatchAsync(IReadOnlyList<SetLog.LogOperation> operations, CancellationToken cancellationToken) =>
         WriteAsync((connection, transaction) => SetLog.RowByRowLogBatch.ExecuteAsync(this, connection, transaction, operations, cancellationToken), cancellationToken);
 
+    /// <summary>The name to use in SQL for a table of SetHub's Orleans providers (grain state, reminders, membership):
+    /// the bare name where they sit beside the other tables, a schema-qualified one where they have a schema of their
+    /// own (PostgreSQL keeps them apart from the tables keyed by tenant).</summary>
+    public virtual string OrleansTable(string name) => name;
+
     /// <summary>Makes concurrent migration runs wait for each other (inside the migration transaction).</summary>
     public virtual Task LockForMigrationAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>
         Task.CompletedTask;

@@ -1,0 +1,41 @@
+using SetHub.Storage.Relational;
+
+namespace SetHub.Storage.Tests.OrleansProviders;
+
+/// <summary>
+/// The behaviour SetHub's Orleans providers (grain storage, reminder table, membership table) must have on every
+/// relational backend. Each backend derives from this class and supplies a real, empty, migrated database per test.
+/// </summary>
+public abstract partial class ProviderContractTests : IAsyncLifetime
+{
+    private CountingDatabase? _database;
+    private IAsyncDisposable? _owner;
+
+    /// <summary>The database under test, counting the queries the providers send.</summary>
+    protected CountingDatabase Database => _database ?? throw new InvalidOperationException("The database is not initialized.");
+
+    protected static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        var (database, owner) = await CreateDatabaseAsync();
+        _database = new CountingDatabase(database);
+        _owner = owner;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_owner is not null)
+        {
+            await _owner.DisposeAsync();
+        }
+
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>A new, empty, migrated database, and what disposes it.</summary>
+    protected abstract Task<(RelationalDatabase Database, IAsyncDisposable Owner)> CreateDatabaseAsync();
+
+    /// <summary>A second connection to the same database, as another node would have (for races between nodes).</summary>
+    protected abstract Task<(RelationalDatabase Database, IAsyncDisposable Owner)> OpenAnotherNodeAsync();
+}
