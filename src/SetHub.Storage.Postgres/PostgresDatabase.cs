@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Npgsql;
 using NpgsqlTypes;
+using SetHub.Core.Storage;
 using SetHub.Storage.Relational;
 using SetHub.Storage.Relational.SetLog;
 
@@ -45,6 +46,9 @@ public sealed class PostgresDatabase : RelationalDatabase, IStoreInitializer, IA
 
     /// <inheritdoc />
     public override string ForShare => " FOR SHARE";
+
+    /// <inheritdoc />
+    public override string ForUpdate => " FOR UPDATE";
 
     /// <inheritdoc />
     public override int LogLanes => 4;

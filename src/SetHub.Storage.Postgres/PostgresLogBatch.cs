@@ -151,7 +151,7 @@ internal static class PostgresLogBatch
                 DELETE FROM set_log l USING unnest(@t, @s, @e, @p) AS v(t, s, e, p) {Fenced}
                 WHERE l.tenant_id = v.t AND l.stream_id = v.s AND l.pos = v.p AND l.state = {Queued}
                 """,
-                StreamColumns(removals.Select(row => row.write)), Bigint("p", removals.Select(row => row.position)));
+                [.. StreamColumns(removals.Select(row => row.write)), Bigint("p", removals.Select(row => row.position))]);
         }
 
         var removalsByJti = writes.SelectMany(write => write.Write.RemovalsByJti.Select(jti => (write, jti))).ToArray();
@@ -161,7 +161,7 @@ internal static class PostgresLogBatch
                 DELETE FROM set_log l USING unnest(@t, @s, @e, @j) AS v(t, s, e, j) {Fenced}
                 WHERE l.tenant_id = v.t AND l.stream_id = v.s AND l.jti = v.j AND l.state = {Queued}
                 """,
-                StreamColumns(removalsByJti.Select(row => row.write)), Text("j", removalsByJti.Select(row => row.jti)));
+                [.. StreamColumns(removalsByJti.Select(row => row.write)), Text("j", removalsByJti.Select(row => row.jti))]);
         }
 
         var deadLetters = writes.SelectMany(write => write.Write.DeadLetters.Select(letter => (write, letter))).ToArray();
@@ -277,9 +277,9 @@ internal static class PostgresLogBatch
         return [Text("t", rows.Select(write => write.Stream.TenantId)), Text("s", rows.Select(write => write.Stream.StreamId)), Bigint("e", rows.Select(write => write.Epoch))];
     }
 
-    private static NpgsqlParameter Text(string name, IEnumerable<string> values) => new NpgsqlParameter<string[]>(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. values] };
+    private static NpgsqlParameter<string[]> Text(string name, IEnumerable<string> values) => new(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. values] };
 
-    private static NpgsqlParameter Bigint(string name, IEnumerable<long> values) => new NpgsqlParameter<long[]>(name, NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = [.. values] };
+    private static NpgsqlParameter<long[]> Bigint(string name, IEnumerable<long> values) => new(name, NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = [.. values] };
 
-    private static NpgsqlParameter Int(string name, IEnumerable<int> values) => new NpgsqlParameter<int[]>(name, NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = [.. values] };
+    private static NpgsqlParameter<int[]> Int(string name, IEnumerable<int> values) => new(name, NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = [.. values] };
 }

@@ -26,6 +26,10 @@ public abstract class RelationalDatabase
     /// serialized anyway.</summary>
     public virtual string ForShare => string.Empty;
 
+    /// <summary>Row-lock clause for a row a transaction reads in order to rewrite it from what it read (<c>FOR
+    /// UPDATE</c>; the membership version row), or empty where writers are serialized anyway.</summary>
+    public virtual string ForUpdate => string.Empty;
+
     /// <summary>How many SET log batches may be in flight at once (see <see cref="SetLog.LogCommitter"/>).</summary>
     public virtual int LogLanes => 1;
 

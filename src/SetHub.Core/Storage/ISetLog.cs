@@ -30,7 +30,7 @@ public interface ISetLog
     /// <summary>Deletes a stream's log and head. Unconditional: used when the stream itself is deleted.</summary>
     Task DeleteAsync(StreamKey stream, CancellationToken cancellationToken = default);
 
-    /// <summary>The streams last claimed by <paramref name="owner"/> that still have queued SETs: after that owner
-    /// (a silo) died, they are woken elsewhere at once instead of at their next reminder.</summary>
-    Task<IReadOnlyList<StreamKey>> FindQueuedByOwnerAsync(string owner, CancellationToken cancellationToken = default);
+    /// <summary>The streams with queued SETs last claimed by a silo that is not among <paramref name="liveOwners"/>:
+    /// after that silo died (or the node restarted), they are woken at once instead of at their next reminder.</summary>
+    Task<IReadOnlyList<StreamKey>> FindOrphanedAsync(IReadOnlyCollection<string> liveOwners, CancellationToken cancellationToken = default);
 }

@@ -81,16 +81,17 @@ public sealed class RelationalSetLog(RelationalDatabase database, LogCommitter c
         }, cancellationToken);
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<StreamKey>> FindQueuedByOwnerAsync(string owner, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<StreamKey>> FindOrphanedAsync(IReadOnlyCollection<string> liveOwners, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(liveOwners);
         await using var connection = await database.OpenAsync(cancellationToken);
-        return await connection.CreateCommand(null, $"""
+        var command = connection.CreateCommand(null, $"""
                 SELECT h.tenant_id, h.stream_id FROM set_heads h
-                WHERE h.owner = @owner
+                WHERE NOT (h.owner {database.InList("@live")})
                   AND EXISTS (SELECT 1 FROM set_log l WHERE l.tenant_id = h.tenant_id AND l.stream_id = h.stream_id AND l.state = {Queued})
-                """)
-            .With("@owner", owner)
-            .QueryAsync(reader => new StreamKey(reader.GetString(0), reader.GetString(1)), cancellationToken);
+                """);
+        database.AddList(command, "@live", [.. liveOwners]);
+        return await command.QueryAsync(reader => new StreamKey(reader.GetString(0), reader.GetString(1)), cancellationToken);
     }
 
     private static int ToInt(object value) => Convert.ToInt32(value, CultureInfo.InvariantCulture);

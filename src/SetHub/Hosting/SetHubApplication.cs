@@ -16,6 +16,9 @@ internal static class SetHubApplication
         configure?.Invoke(builder);
         builder.Services.AddSetHub(builder.Configuration);
 
+        // Every node is an Orleans silo; the HTTP front door runs in the same process and calls grains directly.
+        builder.UseOrleans(silo => SiloConfiguration.Configure(silo, builder.Configuration));
+
         var app = builder.Build();
         var basePath = TransmitterUrls.ConfiguredBasePath(app.Services.GetRequiredService<IOptions<SetHubOptions>>().Value);
         if (basePath.Length > 0)
@@ -49,7 +52,7 @@ internal static class SetHubApplication
         // The exception handler re-executes without the endpoint; the feature remembers the one that failed.
         var failed = context.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerFeature>();
         var exception = failed?.Error;
-        if (exception is System.Data.Common.DbException or TimeoutException || exception?.InnerException is System.Data.Common.DbException)
+        if (IsUnavailable(exception))
         {
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             context.Response.Headers.RetryAfter = "1";
@@ -58,6 +61,16 @@ internal static class SetHubApplication
 
         return ErrorBody.WriteAsync(context, failed?.Endpoint, "server_error", "An unexpected error occurred.");
     }
+
+    // The store or a silo is unreachable, a write timed out, or a grain moved mid-call: the request may be retried.
+    private static bool IsUnavailable(Exception? exception) => exception switch
+    {
+        null => false,
+        System.Data.Common.DbException or TimeoutException or Orleans.Runtime.SiloUnavailableException
+            or Grains.Streams.LogFencedException or Orleans.Runtime.OrleansMessageRejectionException => true,
+        AggregateException aggregate => aggregate.InnerExceptions.Any(IsUnavailable),
+        _ => IsUnavailable(exception.InnerException),
+    };
 
     // Errors the framework answers without a body (no route, wrong method, a query value that does not bind) still get
     // SetHub's JSON error body.
