@@ -147,7 +147,7 @@ internal static class PostgresLogBatch
         var removals = writes.SelectMany(write => write.Write.Removals.Select(position => (write, position))).ToArray();
         if (removals.Length > 0)
         {
-            AddStatement(batch, readers, $"""
+            AddStatement(batch, $"""
                 DELETE FROM set_log l USING unnest(@t, @s, @e, @p) AS v(t, s, e, p) {Fenced}
                 WHERE l.tenant_id = v.t AND l.stream_id = v.s AND l.pos = v.p AND l.state = {Queued}
                 """,
@@ -157,7 +157,7 @@ internal static class PostgresLogBatch
         var removalsByJti = writes.SelectMany(write => write.Write.RemovalsByJti.Select(jti => (write, jti))).ToArray();
         if (removalsByJti.Length > 0)
         {
-            AddStatement(batch, readers, $"""
+            AddStatement(batch, $"""
                 DELETE FROM set_log l USING unnest(@t, @s, @e, @j) AS v(t, s, e, j) {Fenced}
                 WHERE l.tenant_id = v.t AND l.stream_id = v.s AND l.jti = v.j AND l.state = {Queued}
                 """,
@@ -167,7 +167,7 @@ internal static class PostgresLogBatch
         var deadLetters = writes.SelectMany(write => write.Write.DeadLetters.Select(letter => (write, letter))).ToArray();
         if (deadLetters.Length > 0)
         {
-            AddStatement(batch, readers, $"""
+            AddStatement(batch, $"""
                 UPDATE set_log l SET state = {Dead}, last_error = v.err, attempts = v.a
                 FROM unnest(@t, @s, @e, @p, @err, @a) AS v(t, s, e, p, err, a) {Fenced}
                 WHERE l.tenant_id = v.t AND l.stream_id = v.s AND l.pos = v.p AND l.state = {Queued}
@@ -179,7 +179,7 @@ internal static class PostgresLogBatch
         var redrives = writes.SelectMany(write => write.Write.Redrives.Select(redrive => (write, redrive))).ToArray();
         if (redrives.Length > 0)
         {
-            AddStatement(batch, readers, $"""
+            AddStatement(batch, $"""
                 UPDATE set_log l SET pos = v.p, state = {Queued}, queued_at = v.q, attempts = 0, last_error = NULL
                 FROM unnest(@t, @s, @e, @j, @p, @q) AS v(t, s, e, j, p, q) {Fenced}
                 WHERE l.tenant_id = v.t AND l.stream_id = v.s AND l.jti = v.j AND l.state = {Dead}
@@ -224,7 +224,7 @@ internal static class PostgresLogBatch
         var expiries = writes.Where(write => write.Write.ExpireQueuedBefore is not null).ToArray();
         if (expiries.Length > 0)
         {
-            AddStatement(batch, readers, $"""
+            AddStatement(batch, $"""
                 UPDATE set_log l SET state = {Dead},
                     last_error = CASE WHEN l.last_error IS NULL THEN v.err ELSE v.err || '; last error: ' || l.last_error END
                 FROM unnest(@t, @s, @e, @cut, @err) AS v(t, s, e, cut, err) {Fenced}
@@ -237,7 +237,7 @@ internal static class PostgresLogBatch
         var drops = writes.Where(write => write.Write.DropQueuedEvents).ToArray();
         if (drops.Length > 0)
         {
-            AddStatement(batch, readers, $"""
+            AddStatement(batch, $"""
                 DELETE FROM set_log l USING unnest(@t, @s, @e) AS v(t, s, e) {Fenced}
                 WHERE l.tenant_id = v.t AND l.stream_id = v.s AND l.state = {Queued} AND NOT l.is_control
                 """,
@@ -248,7 +248,7 @@ internal static class PostgresLogBatch
         var heads = writes.Where(write => write.Write.Head is not null).GroupBy(write => (write.Stream, write.Epoch)).Select(group => group.Last()).ToArray();
         if (heads.Length > 0)
         {
-            AddStatement(batch, readers, """
+            AddStatement(batch, """
                 UPDATE set_heads h SET failures = v.f, next_attempt_at = v.n
                 FROM unnest(@t, @s, @e, @f, @n) AS v(t, s, e, f, n)
                 WHERE h.tenant_id = v.t AND h.stream_id = v.s AND h.epoch = v.e
@@ -258,11 +258,10 @@ internal static class PostgresLogBatch
         }
     }
 
-    private static void AddStatement(NpgsqlBatch batch, List<Func<NpgsqlDataReader, Task>> readers, string sql, params NpgsqlParameter[] parameters)
-    {
+    // A statement without RETURNING yields no result set at all (Npgsql skips it when moving to the next result), so
+    // it gets no reader: readers follow the row-returning statements only, in order.
+    private static void AddStatement(NpgsqlBatch batch, string sql, params NpgsqlParameter[] parameters) =>
         batch.BatchCommands.Add(Command(sql, parameters));
-        readers.Add(static _ => Task.CompletedTask);
-    }
 
     private static NpgsqlBatchCommand Command(string sql, params NpgsqlParameter[] parameters)
     {

@@ -2,8 +2,7 @@ using SetHub.Core.Storage;
 
 namespace SetHub.Grains.Delivery;
 
-/// <summary>A push a stream grain hands to its silo: the request is made outside the grain's turn, and the outcome
-/// comes back as <see cref="Streams.IStreamGrain.RecordPushOutcome"/> tagged with what the grain handed out.</summary>
+/// <summary>A push a stream grain hands to its silo's sender: the request is made outside the grain's turn.</summary>
 /// <param name="Stream">The stream.</param>
 /// <param name="Epoch">The handing activation's epoch.</param>
 /// <param name="ConfigVersion">The stream version whose endpoint and secret these are.</param>
@@ -20,10 +19,14 @@ public sealed record PushRequest(
     string? AuthorizationHeader,
     string Token);
 
-/// <summary>The silo's push sender.</summary>
+/// <summary>
+/// The silo's push sender. The outcome comes back in-process to the very activation that handed the SET out (the
+/// sender runs on its silo), never through a grain call that, while membership changes, could reach another
+/// activation of the stream and leave this one waiting.
+/// </summary>
 public interface IPushDispatcher
 {
-    /// <summary>Queues a push; never blocks and never fails (a full or stopping sender drops it, and the stream,
-    /// hearing nothing, retries after its backoff).</summary>
-    void Dispatch(PushRequest request);
+    /// <summary>Sends a push when a sender is free; the task never faults: a network failure, a timeout or a sender
+    /// that is stopping is a retryable outcome.</summary>
+    Task<Core.Delivery.PushOutcome> SendAsync(PushRequest request);
 }

@@ -57,10 +57,6 @@ public interface IStreamGrain : IGrainWithStringKey
     [AlwaysInterleave, Alias("Poll")]
     Task<PollAnswer> Poll(PollCall call);
 
-    /// <summary>The outcome of a push this stream handed out.</summary>
-    [AlwaysInterleave, Alias("RecordPushOutcome")]
-    Task RecordPushOutcome(PushReport report);
-
     /// <summary>Activates the stream and lets it resume whatever is due (after the silo it lived on died).</summary>
     [AlwaysInterleave, Alias("Wake")]
     Task Wake();

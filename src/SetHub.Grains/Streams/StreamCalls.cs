@@ -1,4 +1,3 @@
-using SetHub.Core.Delivery;
 
 namespace SetHub.Grains.Streams;
 
@@ -86,22 +85,6 @@ public sealed record PollAnswer(
     /// <summary>No such poll stream.</summary>
     public static PollAnswer NotFound { get; } = new(PollStatus.NotFound, [], false, null);
 }
-
-/// <summary>What a push attempt came to, reported back to the stream by the silo that made it.</summary>
-/// <param name="Epoch">The epoch of the activation that handed the SET out: a report to another activation is ignored.</param>
-/// <param name="ConfigVersion">The stream version whose endpoint and secret were used.</param>
-/// <param name="Position">The SET's position.</param>
-/// <param name="Kind">Delivered, rejected or retryable.</param>
-/// <param name="Error">The error, when not delivered.</param>
-/// <param name="RetryAfter">The receiver's requested wait, if any.</param>
-[GenerateSerializer, Immutable, Alias("SetHub.PushReport")]
-public sealed record PushReport(
-    [property: Id(0)] long Epoch,
-    [property: Id(1)] long ConfigVersion,
-    [property: Id(2)] long Position,
-    [property: Id(3)] PushOutcomeKind Kind,
-    [property: Id(4)] string? Error,
-    [property: Id(5)] TimeSpan? RetryAfter);
 
 /// <summary>A stream with its queue, as the operator sees it.</summary>
 /// <param name="Stream">The configuration (push secret redacted).</param>

@@ -118,6 +118,8 @@ internal sealed partial class StreamGrain
             NotifyWaiters(StreamSignal.Available);
         }
 
+        ScheduleUpkeep(); // the new SET may be the oldest: its MaxDeliveryAge
+
         if (!_window.IsComplete)
         {
             _refillStalled = false; // it went to the log only: read it back in its turn

@@ -9,7 +9,7 @@ namespace SetHub.Grains.Streams;
 
 /// <summary>
 /// Push delivery (RFC 8935): one SET out with the receiver at a time, in log order; the request is made by the
-/// silo's push dispatcher outside this grain's turn, and its outcome comes back as <see cref="RecordPushOutcome"/>.
+/// silo's push dispatcher outside this grain's turn, and its outcome comes back to this activation.
 /// The next push may start as soon as an outcome is known, while it is still being recorded, up to
 /// <see cref="DeliveryOptions.StreamBatchSize"/> outcomes not yet durable: after a crash at most that many SETs are
 /// sent again. A retryable failure puts the whole stream into backoff, so a dead receiver is retried gently and in order.
@@ -40,6 +40,8 @@ internal sealed partial class StreamGrain
         {
             return; // in backoff: the upkeep timer comes back at the retry time
         }
+
+        _nextAttemptAt = null; // the backoff is over (the failures still count towards the next one)
 
         PendingSet? next = null;
         List<PendingSet>? expired = null;
@@ -78,27 +80,31 @@ internal sealed partial class StreamGrain
 
         _pushInFlight = next.Position;
         next.Attempts++;
-        _dispatcher.Dispatch(new PushRequest(_key, _epoch, config.Version, next.Position, config.EndpointUrl, _authorizationHeader, next.Entry.Token));
+        _ = PushAsync(new PushRequest(_key, _epoch, config.Version, next.Position, config.EndpointUrl, _authorizationHeader, next.Entry.Token));
     }
 
-    public Task RecordPushOutcome(PushReport report)
+    // The continuation runs on this activation's scheduler, like any other turn of it.
+    private async Task PushAsync(PushRequest request)
     {
-        ArgumentNullException.ThrowIfNull(report);
-        if (report.Epoch != _epoch || _fenced || report.Position != _pushInFlight)
+        var outcome = await _dispatcher.SendAsync(request);
+        if (!_fenced && request.Position == _pushInFlight)
         {
-            return Task.CompletedTask; // handed out by an earlier activation, or already settled
+            _pushInFlight = null;
+            RecordPushOutcome(request, outcome);
         }
+    }
 
-        _pushInFlight = null;
-        var set = _window.Find(report.Position);
+    private void RecordPushOutcome(PushRequest request, PushOutcome outcome)
+    {
+        var set = _window.Find(request.Position);
         if (set is null || Config is not { } config)
         {
             Pump(); // dropped meanwhile (disabled, deleted): nothing to record
-            return Task.CompletedTask;
+            return;
         }
 
         var write = new LogWrite();
-        switch (report.Kind)
+        switch (outcome.Kind)
         {
             case PushOutcomeKind.Delivered:
                 _window.Remove(set);
@@ -108,23 +114,23 @@ internal sealed partial class StreamGrain
 
             case PushOutcomeKind.Rejected:
                 // R29: a retry of the same bytes cannot succeed; the receiver answered, so the stream is healthy.
-                LogRejected(_logger, _key, set.Entry.Jti, report.Error!);
+                LogRejected(_logger, _key, set.Entry.Jti, outcome.Error!);
                 _window.Remove(set);
-                write.DeadLetters.Add(new DeadLetterMark(set.Position, report.Error!, set.Attempts));
+                write.DeadLetters.Add(new DeadLetterMark(set.Position, outcome.Error!, set.Attempts));
                 ResetBackoff(write);
                 break;
 
-            case PushOutcomeKind.Retryable when report.ConfigVersion != config.Version:
+            case PushOutcomeKind.Retryable when request.ConfigVersion != config.Version:
                 // Failed against an endpoint or secret that has changed since: try the new one at once.
                 Pump();
-                return Task.CompletedTask;
+                return;
 
             default:
-                set.LastError = report.Error;
+                set.LastError = outcome.Error;
                 _failures++;
-                _nextAttemptAt = _time.GetUtcNow() + RetrySchedule.NextDelay(_failures, _delivery, _random, report.RetryAfter);
+                _nextAttemptAt = _time.GetUtcNow() + RetrySchedule.NextDelay(_failures, _delivery, _random, outcome.RetryAfter);
                 write.Head = new HeadUpdate(_failures, _nextAttemptAt);
-                LogRetry(_logger, _key, set.Entry.Jti, report.Error!, _failures, _nextAttemptAt.Value);
+                LogRetry(_logger, _key, set.Entry.Jti, outcome.Error!, _failures, _nextAttemptAt.Value);
                 ScheduleUpkeep();
                 break;
         }
@@ -135,8 +141,6 @@ internal sealed partial class StreamGrain
         {
             RefillWhenHeldOrLow(config);
         }
-
-        return Task.CompletedTask;
     }
 
     private void ResetBackoff(LogWrite write)

@@ -2,72 +2,70 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using SetHub.Core.Delivery;
 using SetHub.Grains.Delivery;
-using SetHub.Grains.Streams;
 
 namespace SetHub.Delivery;
 
 /// <summary>
 /// The silo's push sender: stream grains hand it one SET at a time per stream, and it makes the requests outside any
-/// grain turn, up to <see cref="DeliveryOptions.MaxConcurrentPushes"/> at once, then reports each outcome back to its
-/// stream. A receiver that hangs holds one sender for its request timeout and nothing else: its stream still answers
+/// grain turn, up to <see cref="DeliveryOptions.MaxConcurrentPushes"/> at once, and hands each outcome back to the
+/// activation that is awaiting it. A receiver that hangs holds one sender for its request timeout and nothing else: its stream still answers
 /// management calls, and every other stream keeps flowing.
 /// </summary>
-internal sealed partial class PushDispatcher(
-    IPushTransport transport,
-    IGrainFactory grains,
-    IOptions<DeliveryOptions> options,
-    ILogger<PushDispatcher> logger) : BackgroundService, IPushDispatcher
+internal sealed class PushDispatcher(IPushTransport transport, IOptions<DeliveryOptions> options) : BackgroundService, IPushDispatcher
 {
-    private readonly Channel<PushRequest> _queue = Channel.CreateUnbounded<PushRequest>(new UnboundedChannelOptions { SingleWriter = false, SingleReader = false });
+    private static readonly PushOutcome NotSent = new(PushOutcomeKind.Retryable, "not sent: the node is stopping");
 
-    public void Dispatch(PushRequest request)
+    private readonly Channel<(PushRequest Request, TaskCompletionSource<PushOutcome> Outcome)> _queue =
+        Channel.CreateUnbounded<(PushRequest, TaskCompletionSource<PushOutcome>)>(new UnboundedChannelOptions { SingleWriter = false, SingleReader = false });
+
+    public Task<PushOutcome> SendAsync(PushRequest request)
     {
-        // A full or completed queue only happens while stopping: the stream, hearing nothing, resumes in its next activation.
-        _queue.Writer.TryWrite(request);
+        var outcome = new TaskCompletionSource<PushOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_queue.Writer.TryWrite((request, outcome)))
+        {
+            outcome.TrySetResult(NotSent);
+        }
+
+        return outcome.Task;
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(Enumerable.Range(0, options.Value.MaxConcurrentPushes).Select(_ => SendLoopAsync(stoppingToken)));
 
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _queue.Writer.TryComplete();
+        await base.StopAsync(cancellationToken);
+        while (_queue.Reader.TryRead(out var left))
+        {
+            left.Outcome.TrySetResult(NotSent);
+        }
+    }
+
     private async Task SendLoopAsync(CancellationToken stoppingToken)
     {
         try
         {
-            await foreach (var request in _queue.Reader.ReadAllAsync(stoppingToken))
+            await foreach (var (request, outcome) in _queue.Reader.ReadAllAsync(stoppingToken))
             {
-                await SendAsync(request, stoppingToken);
+                outcome.TrySetResult(await SendOneAsync(request, stoppingToken));
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Stopping.
+            // Stopping: what is left is answered "not sent".
         }
     }
 
-    private async Task SendAsync(PushRequest request, CancellationToken stoppingToken)
+    private async Task<PushOutcome> SendOneAsync(PushRequest request, CancellationToken stoppingToken)
     {
-        PushOutcome outcome;
         try
         {
-            outcome = PushOutcome.Classify(await transport.SendAsync(request.EndpointUrl, request.AuthorizationHeader, request.Token, stoppingToken));
+            return PushOutcome.Classify(await transport.SendAsync(request.EndpointUrl, request.AuthorizationHeader, request.Token, stoppingToken));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            return;
-        }
-
-        try
-        {
-            await grains.GetGrain<IStreamGrain>(request.Stream.ToString()).RecordPushOutcome(
-                new PushReport(request.Epoch, request.ConfigVersion, request.Position, outcome.Kind, outcome.Error, outcome.RetryAfter));
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-        {
-            // The stream moved or its silo is gone: its next activation sends the SET again (at least once).
-            LogReportFailed(logger, request.Stream.ToString(), exception);
+            return NotSent;
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not report a push outcome to stream {Stream}; it will send the SET again.")]
-    private static partial void LogReportFailed(ILogger logger, string stream, Exception exception);
 }

@@ -63,13 +63,9 @@ public sealed class CountingDatabase(RelationalDatabase inner) : RelationalDatab
     public override void AddList(DbCommand command, string parameterName, IReadOnlyList<string> values) =>
         inner.AddList(command is CountingCommand counting ? counting.Inner : command, parameterName, values);
 
-    public override string Least => inner.Least;
-
     public override string ForUpdate => inner.ForUpdate;
 
     public override string ForShare => inner.ForShare;
-
-    public override string ForUpdateSkipLocked => inner.ForUpdateSkipLocked;
 
     public override string OrleansTable(string name) => inner.OrleansTable(name);
 

@@ -49,6 +49,9 @@ public sealed class SetHubProcess : IAsyncDisposable
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "SetHub.dll"));
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add($"http://127.0.0.1:{port}");
+
+        // Every node is an Orleans silo: nodes on one host need silo ports of their own.
+        start.ArgumentList.Add($"--SetHub:Cluster:SiloPort={FreePort()}");
         foreach (var setting in settings)
         {
             start.ArgumentList.Add(setting);
@@ -79,6 +82,13 @@ public sealed class SetHubProcess : IAsyncDisposable
         Kill();
         await _process.WaitForExitAsync();
         _process.Dispose();
+
+        // For a failing cluster test: SETHUB_TEST_NODE_LOGS=<folder> keeps each node's output there.
+        if (Environment.GetEnvironmentVariable("SETHUB_TEST_NODE_LOGS") is { Length: > 0 } folder)
+        {
+            Directory.CreateDirectory(folder);
+            await File.WriteAllTextAsync(Path.Combine(folder, $"node-{Port}-{DateTime.UtcNow:HHmmss}.log"), Output);
+        }
     }
 
     public static int FreePort()
