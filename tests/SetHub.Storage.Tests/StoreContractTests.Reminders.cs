@@ -1,7 +1,7 @@
-namespace SetHub.Storage.Tests.OrleansProviders;
+namespace SetHub.Storage.Tests;
 
 /// <summary>Reminder table: ETags, conditional removal, and Orleans' ring-range reads.</summary>
-public abstract partial class ProviderContractTests
+public abstract partial class StoreContractTests
 {
     private static readonly DateTime ReminderStart = new(2026, 12, 1, 8, 30, 15, 250, DateTimeKind.Utc);
 

@@ -1,4 +1,4 @@
-namespace SetHub.Storage.Tests.OrleansProviders;
+namespace SetHub.Storage.Tests;
 
 /// <summary>A small grain state.</summary>
 [GenerateSerializer]

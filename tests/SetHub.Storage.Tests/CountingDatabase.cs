@@ -3,7 +3,7 @@ using System.Data.Common;
 using System.Diagnostics.CodeAnalysis;
 using SetHub.Storage.Relational;
 
-namespace SetHub.Storage.Tests.OrleansProviders;
+namespace SetHub.Storage.Tests;
 
 /// <summary>
 /// A <see cref="RelationalDatabase"/> that passes everything to a real one and counts the commands run on read
@@ -68,6 +68,12 @@ public sealed class CountingDatabase(RelationalDatabase inner) : RelationalDatab
     public override string ForShare => inner.ForShare;
 
     public override string OrleansTable(string name) => inner.OrleansTable(name);
+
+    // The SET log's batches go to the real database's own (bulk) form, uncounted.
+    public override int LogLanes => inner.LogLanes;
+
+    public override Task ExecuteLogBatchAsync(IReadOnlyList<Relational.SetLog.LogOperation> operations, CancellationToken cancellationToken) =>
+        inner.ExecuteLogBatchAsync(operations, cancellationToken);
 
     private sealed class Release(Action release) : IDisposable
     {

@@ -7,7 +7,7 @@ using Orleans.Serialization.Serializers;
 using Orleans.Storage;
 using SetHub.Storage.Relational.Providers;
 
-namespace SetHub.Storage.Tests.OrleansProviders;
+namespace SetHub.Storage.Tests;
 
 /// <summary>Builds the providers over a test database, with Orleans' serializer as a silo would give it.</summary>
 public static class ProvidersUnderTest

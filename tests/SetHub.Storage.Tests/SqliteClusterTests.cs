@@ -7,7 +7,7 @@ using Orleans.TestingHost;
 using SetHub.Storage.Relational;
 using SetHub.Storage.Sqlite;
 
-namespace SetHub.Storage.Tests.OrleansProviders;
+namespace SetHub.Storage.Tests;
 
 /// <summary>Orleans silos running on SetHub's providers over one SQLite file, end to end.</summary>
 public sealed class SqliteClusterTests : IAsyncLifetime

@@ -1,12 +1,13 @@
 using SetHub.Storage.Relational;
 
-namespace SetHub.Storage.Tests.OrleansProviders;
+namespace SetHub.Storage.Tests;
 
 /// <summary>
-/// The behaviour SetHub's Orleans providers (grain storage, reminder table, membership table) must have on every
-/// relational backend. Each backend derives from this class and supplies a real, empty, migrated database per test.
+/// The behaviour SetHub's stores must have on every relational backend: the Orleans providers (grain storage, reminder
+/// table, membership table), the SET log and the rows the grains own. Each backend derives from this class and
+/// supplies a real, empty, migrated database per test.
 /// </summary>
-public abstract partial class ProviderContractTests : IAsyncLifetime
+public abstract partial class StoreContractTests : IAsyncLifetime
 {
     private CountingDatabase? _database;
     private IAsyncDisposable? _owner;

@@ -1,6 +1,6 @@
 using SetHub.Storage.Relational.Batching;
 
-namespace SetHub.Storage.Tests.OrleansProviders;
+namespace SetHub.Storage.Tests;
 
 /// <summary>How <see cref="BatchingReader{TKey, TResult}"/> groups concurrent reads, with loads held open by a gate
 /// instead of timed waits.</summary>

@@ -1,4 +1,4 @@
-namespace SetHub.Storage.Tests.OrleansProviders;
+namespace SetHub.Storage.Tests;
 
 /// <summary>A grain that keeps a counter in grain storage and counts its reminder's ticks there too.</summary>
 [Alias("sethub.tests.provider-test-grain")]

@@ -2,10 +2,10 @@ using System.Net;
 using SetHub.Storage.Relational;
 using SetHub.Storage.Relational.Providers;
 
-namespace SetHub.Storage.Tests.OrleansProviders;
+namespace SetHub.Storage.Tests;
 
 /// <summary>Membership table: version-fenced inserts and updates, heartbeats, cleanup, racing initialization.</summary>
-public abstract partial class ProviderContractTests
+public abstract partial class StoreContractTests
 {
     private static readonly DateTime SiloStart = new(2026, 12, 1, 9, 0, 0, 125, DateTimeKind.Utc);
     private static int _generation = 1_000;

@@ -1,9 +1,9 @@
 using Orleans.Storage;
 
-namespace SetHub.Storage.Tests.OrleansProviders;
+namespace SetHub.Storage.Tests;
 
 /// <summary>Grain storage: ETags, insert-if-absent, tombstones, batched reads, version tolerance.</summary>
-public abstract partial class ProviderContractTests
+public abstract partial class StoreContractTests
 {
     private const string StateName = "counter";
 
