@@ -58,7 +58,12 @@ public sealed class BenchOptions
     public double ForeignCpuLimit { get; private init; } = 0.3;
 
     /// <summary>Runs of one scenario at most (the first plus re-runs after disturbed measurements).</summary>
-    public int MaxAttempts { get; private init; } = 3;
+    public int MaxAttempts => _maxAttempts ?? (Quick ? 1 : 3);
+
+    /// <summary>How long a scenario waits for someone else's work to pass before it starts anyway (a quick run does not wait).</summary>
+    public TimeSpan QuietWait => Quick ? TimeSpan.Zero : TimeSpan.FromMinutes(2);
+
+    private int? _maxAttempts;
 
     public IReadOnlyList<HubSettingOverride> HubSettings { get; private init; } = [];
 
@@ -116,7 +121,7 @@ public sealed class BenchOptions
             SoakDuration = soakDuration ?? SoakDuration,
             PollStreams = pollStreams ?? PollStreams,
             HubSettings = hubSetting is null ? HubSettings : [.. HubSettings, hubSetting],
-            MaxAttempts = maxAttempts ?? MaxAttempts,
+            _maxAttempts = maxAttempts ?? _maxAttempts,
             Repository = repository ?? Repository,
             Work = work ?? Work,
             GitSha = gitSha ?? GitSha,

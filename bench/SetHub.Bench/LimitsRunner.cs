@@ -13,7 +13,7 @@ public static class LimitsRunner
     public static async Task<(RawLimits Limits, IReadOnlyList<Figure> Figures)> MeasureAsync(
         BenchOptions options, PostgresServer? postgres, PushReceiver receiver, HttpClient http, CancellationToken cancellationToken)
     {
-        var duration = options.Quick ? TimeSpan.FromSeconds(1.5) : TimeSpan.FromSeconds(5);
+        var duration = options.Quick ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(5);
 
         ScenarioContext.Log("raw limit: ES256 signatures");
         var (signatures, signatureCpu) = SigningLimit.Measure(duration);

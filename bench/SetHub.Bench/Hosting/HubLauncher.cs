@@ -7,7 +7,8 @@ namespace SetHub.Bench.Hosting;
 /// Starts the hub nodes of a scenario run on a fresh store: a new SQLite file, or a new database on the bench's
 /// PostgreSQL server. Every node gets the settings the bench needs (operator token, loopback push, quiet logs), the
 /// cluster settings the Orleans engine needs to run several nodes on one host (distinct silo ports, no gateway,
-/// loopback address; today's engine ignores them), then the scenario's own, then the command line's.
+/// loopback address; today's engine ignores them) and one public base URL (node 0's), then the scenario's own, then
+/// the command line's.
 /// </summary>
 public sealed class HubLauncher(BenchOptions options, PostgresServer? postgres, HttpClient http)
 {
@@ -48,7 +49,8 @@ public sealed class HubLauncher(BenchOptions options, PostgresServer? postgres, 
             "--Logging:LogLevel:Default=Warning",
             "--SetHub:Cluster:GatewayPort=0",
             "--SetHub:Cluster:AdvertisedAddress=127.0.0.1",
-            .. nodeCount > 1 ? [$"--SetHub:PublicBaseUrl=http://127.0.0.1:{ports[0].Http}"] : Array.Empty<string>(),
+            // One public address for the issuer and endpoint URLs, whichever node built them (node 0's).
+            $"--SetHub:PublicBaseUrl=http://127.0.0.1:{ports[0].Http}",
             .. scenarioSettings,
             .. options.ExtraHubSettings(label.Split('-')[0]),
         ];

@@ -3,16 +3,17 @@ using System.Diagnostics;
 namespace SetHub.Bench.Measure;
 
 /// <summary>CPU ticks at one moment: the machine's, the hub processes', and every process of the bench's own.</summary>
-public sealed record CpuSnapshot(long Timestamp, long MachineBusy, long MachineTotal, long HubTicks, long OwnTicks);
+public sealed record CpuSnapshot(long Timestamp, long MachineBusy, long MachineTotal, long HubTicks, long PostgresTicks, long OwnTicks);
 
 /// <summary>CPU used between two snapshots.</summary>
 /// <param name="Seconds">Wall time of the window.</param>
 /// <param name="HubSeconds">CPU seconds the hub processes used (utime + stime).</param>
 /// <param name="MachineCores">Average busy cores of the whole machine.</param>
 /// <param name="HubCores">Average cores the hub processes used.</param>
+/// <param name="PostgresCores">Average cores the bench's PostgreSQL server used (0 without it).</param>
 /// <param name="ForeignCores">Average cores used by processes the bench did not start (neither hub, bench nor its
 /// PostgreSQL): another developer's build, for example.</param>
-public sealed record CpuUsage(double Seconds, double HubSeconds, double MachineCores, double HubCores, double ForeignCores);
+public sealed record CpuUsage(double Seconds, double HubSeconds, double MachineCores, double HubCores, double PostgresCores, double ForeignCores);
 
 /// <summary>
 /// Measures CPU over windows. The bench's own processes are this one, the hub nodes and the bench's PostgreSQL
@@ -32,8 +33,9 @@ public sealed class CpuMeter(Func<IReadOnlyList<int>> hubPids, int? postmasterPi
             var (busy, total) = ProcFs.MachineCpuTicks();
             var hubs = hubPids();
             var hubTicks = hubs.Sum(Ticks);
-            var own = hubTicks + Ticks(Environment.ProcessId) + PostgresPids().Sum(Ticks);
-            return new CpuSnapshot(Stopwatch.GetTimestamp(), busy, total, hubTicks, own);
+            var postgresTicks = PostgresPids().Sum(Ticks);
+            var own = hubTicks + postgresTicks + Ticks(Environment.ProcessId);
+            return new CpuSnapshot(Stopwatch.GetTimestamp(), busy, total, hubTicks, postgresTicks, own);
         }
     }
 
@@ -42,9 +44,10 @@ public sealed class CpuMeter(Func<IReadOnlyList<int>> hubPids, int? postmasterPi
         var seconds = Stopwatch.GetElapsedTime(start.Timestamp, end.Timestamp).TotalSeconds;
         var machine = (end.MachineBusy - start.MachineBusy) / ProcFs.TicksPerSecond;
         var hub = (end.HubTicks - start.HubTicks) / ProcFs.TicksPerSecond;
+        var postgres = (end.PostgresTicks - start.PostgresTicks) / ProcFs.TicksPerSecond;
         var own = (end.OwnTicks - start.OwnTicks) / ProcFs.TicksPerSecond;
         var perSecond = seconds > 0 ? 1 / seconds : 0;
-        return new CpuUsage(seconds, hub, machine * perSecond, hub * perSecond, Math.Max(0, machine - own) * perSecond);
+        return new CpuUsage(seconds, hub, machine * perSecond, hub * perSecond, postgres * perSecond, Math.Max(0, machine - own) * perSecond);
     }
 
     private long Ticks(int pid)

@@ -6,12 +6,17 @@ namespace SetHub.Bench.Measure;
 /// </summary>
 public static class QuietMachine
 {
-    private static readonly TimeSpan Sample = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan Sample = TimeSpan.FromSeconds(1);
 
     /// <summary>Samples foreign CPU until it is below <paramref name="threshold"/> cores or <paramref name="limit"/>
-    /// passed; returns the last sample.</summary>
+    /// passed; returns the last sample. A zero limit does not wait at all.</summary>
     public static async Task<double> WaitAsync(int? postmasterPid, double threshold, TimeSpan limit, CancellationToken cancellationToken)
     {
+        if (limit <= TimeSpan.Zero)
+        {
+            return 0;
+        }
+
         var meter = new CpuMeter(() => [], postmasterPid);
         var deadline = DateTime.UtcNow + limit;
         while (true)

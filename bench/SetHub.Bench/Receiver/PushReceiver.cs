@@ -23,6 +23,10 @@ public sealed class PushReceiver : IAsyncDisposable
     /// <summary>Where arrivals are recorded; scenarios swap in a fresh ledger per phase. Null: count nothing.</summary>
     public DeliveryLedger? Ledger { get; set; }
 
+    /// <summary>How long the receiver takes before it answers a push: zero (answer at once), or a round trip to a
+    /// receiver elsewhere on the network.</summary>
+    public TimeSpan ResponseDelay { get; set; }
+
     /// <summary>Bodies that were not a SET with a jti.</summary>
     public long Malformed => Interlocked.Read(ref _malformed);
 
@@ -78,6 +82,11 @@ public sealed class PushReceiver : IAsyncDisposable
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        if (ResponseDelay > TimeSpan.Zero)
+        {
+            await Task.Delay(ResponseDelay, context.RequestAborted);
         }
 
         context.Response.StatusCode = StatusCodes.Status202Accepted;

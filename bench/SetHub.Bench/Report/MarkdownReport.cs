@@ -54,7 +54,7 @@ public static class MarkdownReport
         md.AppendLine(Invariant($"| PostgreSQL | {machine.Postgres ?? "not used"} |"));
         md.AppendLine(Invariant($"| open files limit | {machine.OpenFileLimit} |"));
         md.AppendLine(Invariant($"| git | {run.GitSha} |"));
-        md.AppendLine(Invariant($"| load before raw limits | {run.LoadBeforeLimits} |"));
+        md.AppendLine(Invariant($"| raw limits measured at | {run.LimitsConditions} |"));
     }
 
     private static void WriteTargets(StringBuilder md, RunReport run, Baseline? baseline)
@@ -125,7 +125,7 @@ public static class MarkdownReport
         foreach (var window in scenario.Windows)
         {
             var cpu = window.Cpu;
-            md.AppendLine(Invariant($"- window _{window.Name}_: {cpu.Seconds:0.0} s, machine {cpu.MachineCores:0.00} cores, hub {cpu.HubCores:0.00}, foreign {cpu.ForeignCores:0.00}"));
+            md.AppendLine(Invariant($"- window _{window.Name}_: {cpu.Seconds:0.0} s, machine {cpu.MachineCores:0.00} cores: hub {cpu.HubCores:0.00}, PostgreSQL {cpu.PostgresCores:0.00}, foreign {cpu.ForeignCores:0.00}"));
         }
 
         foreach (var note in scenario.Notes)
@@ -152,10 +152,12 @@ public static class MarkdownReport
         : figure.Value is { } value && old != 0 && !double.IsNaN(value) ? Invariant($"{Number(old)} (×{value / old:0.00})")
         : Number(old);
 
-    /// <summary>Three significant digits at most, thousands grouped: 12,345 · 123 · 12.3 · 1.23 · 0.123.</summary>
+    /// <summary>Whole numbers as they are, others with three significant digits at most, thousands grouped:
+    /// 12,345 · 123 · 12.3 · 1.23 · 0.123.</summary>
     public static string Number(double value) => Math.Abs(value) switch
     {
         double.NaN => "—",
+        var whole when whole == Math.Floor(whole) && !double.IsInfinity(whole) => value.ToString("#,0", CultureInfo.InvariantCulture),
         >= 1000 => value.ToString("#,0", CultureInfo.InvariantCulture),
         >= 100 => value.ToString("0", CultureInfo.InvariantCulture),
         >= 10 => value.ToString("0.0", CultureInfo.InvariantCulture),

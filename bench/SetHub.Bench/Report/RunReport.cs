@@ -18,7 +18,7 @@ public sealed record RunReport(
     string CommandLine,
     bool Quick,
     MachineInfo Machine,
-    string LoadBeforeLimits,
+    string LimitsConditions,
     RawLimits? Limits,
     IReadOnlyList<Figure> LimitFigures,
     IReadOnlyList<ScenarioResult> Scenarios)

@@ -20,8 +20,13 @@ public sealed class FailoverScenario : IScenario
     private const int KilledNode = 1; // not node 0, whose address is the hub's public base URL
     private const double PublishesPerSecond = 20; // 600 SETs/s: steady, well below saturation
 
+    // The receiver answers after 20 ms, as one across a network would. Pushes then take long enough that every node
+    // holds leases on streams at any moment, so the kill always catches streams mid-delivery (with instant answers a
+    // node spends most of its time between claims, and a kill could miss them all).
+    private static readonly TimeSpan ReceiverDelay = TimeSpan.FromMilliseconds(20);
+
     private static readonly Size Full = new(BeforeKill: TimeSpan.FromSeconds(10), AfterKill: TimeSpan.FromSeconds(30), Drain: TimeSpan.FromSeconds(40));
-    private static readonly Size Small = new(BeforeKill: TimeSpan.FromSeconds(5), AfterKill: TimeSpan.FromSeconds(15), Drain: TimeSpan.FromSeconds(30));
+    private static readonly Size Small = new(BeforeKill: TimeSpan.FromSeconds(3), AfterKill: TimeSpan.FromSeconds(7), Drain: TimeSpan.FromSeconds(15));
 
     // Today's engine takes a dead node's streams over when their lease ends (default 5 min): a short lease keeps the
     // scenario bounded. RequestTimeout must stay under a third of the lease; a receiver on loopback answers in ms.
@@ -48,6 +53,7 @@ public sealed class FailoverScenario : IScenario
 
         var setup = new DeliveryLedger();
         receiver.Ledger = setup;
+        receiver.ResponseDelay = ReceiverDelay;
         var fleet = await StreamFleet.CreateAsync(cluster.Api(context.Http), "bench-failover", allSubjects: true, Streams, receiver.PushUrl, _ => null, cancellationToken);
         await HubFigures.WaitUntilAsync(() => setup.Verifications >= Streams, TimeSpan.FromSeconds(30), cancellationToken);
 
@@ -124,7 +130,7 @@ public sealed class FailoverScenario : IScenario
         notes.AddRange(HubFigures.LogNotes(cluster));
         return new ScenarioResult(Name, context.ModeName,
             $"{Nodes} nodes on one PostgreSQL database; {Streams} push streams (one receiver per {StreamFleet.StreamsPerReceiver}) of a tenant with default_subjects ALL; " +
-            $"{PublishesPerSecond:0} publishes/s ({PublishesPerSecond * Streams:0} SETs/s) open loop, round robin over the nodes, retried on the next node after a 5xx or " +
+            $"{PublishesPerSecond:0} publishes/s ({PublishesPerSecond * Streams:0} SETs/s) open loop, the receiver answering each push after {ReceiverDelay.TotalMilliseconds:0} ms, round robin over the nodes, retried on the next node after a 5xx or " +
             $"a connection error; node {KilledNode} SIGKILLed after {size.BeforeKill.TotalSeconds:0} s, publishing goes on {size.AfterKill.TotalSeconds:0} s more, then up to " +
             $"{size.Drain.TotalSeconds:0} s of drain.",
             figures, notes, cluster.ReportedSettings, [new Window("publishing", CpuMeter.Between(cpu0, cpu1))]);

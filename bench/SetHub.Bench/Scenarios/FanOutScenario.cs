@@ -15,7 +15,7 @@ namespace SetHub.Bench.Scenarios;
 public sealed class FanOutScenario : IScenario
 {
     private static readonly Size Full = new(Streams: 10_000, Publishes: 5);
-    private static readonly Size Small = new(Streams: 1_000, Publishes: 2);
+    private static readonly Size Small = new(Streams: 200, Publishes: 2);
 
     public string Name => "fanout";
 
@@ -78,6 +78,7 @@ public sealed class FanOutScenario : IScenario
             new("sets_per_second", "SETs made durable per second (at p50)", size.Streams / publish.P50, "SETs/s", Better.Higher,
                 new Limit("sign + insert, one after the other", size.Streams / floor)),
             new("cpu_per_set", "hub CPU per SET", cpuSeconds * 1e6 / sets, "µs/SET", Better.Lower, new Limit("signature CPU", limits.SignatureCpuMicroseconds)),
+            .. HubFigures.Cores("publish", "publishes:", cpu, sets),
             new("setup.streams_per_second", "stream creation rate (poll streams)", fleet.StreamsPerSecond, "streams/s", Better.Higher),
             HubFigures.PeakMemory("peak_memory", cluster),
         ];

@@ -13,12 +13,21 @@ public static class HubFigures
         id, name, sets > 0 ? cpu.HubSeconds * 1e6 / sets : null, "µs/SET", Better.Lower,
         new Limit("signature + 1 HTTP request, CPU", floorMicroseconds));
 
-    /// <summary>The machine's and the hub's average busy cores over a window: the rest is the bench (and PostgreSQL).</summary>
-    public static IEnumerable<Figure> Cores(string id, string window, CpuUsage cpu) =>
-    [
-        new($"{id}.machine_cores", $"{window}: machine CPU (hub's share)", cpu.MachineCores, "cores", Better.Lower,
-            Note: string.Create(CultureInfo.InvariantCulture, $"hub {cpu.HubCores:0.00} cores; of {Environment.ProcessorCount}")),
-    ];
+    /// <summary>
+    /// The machine's average busy cores over a window, with the hub's and PostgreSQL's shares (the rest is the bench
+    /// and the kernel), and PostgreSQL's CPU per SET when it ran: an engine that asks less of the database shows it there.
+    /// </summary>
+    public static IEnumerable<Figure> Cores(string id, string window, CpuUsage cpu, long sets)
+    {
+        var shares = cpu.PostgresCores > 0
+            ? string.Create(CultureInfo.InvariantCulture, $"hub {cpu.HubCores:0.00}, PostgreSQL {cpu.PostgresCores:0.00}, of {Environment.ProcessorCount} cores")
+            : string.Create(CultureInfo.InvariantCulture, $"hub {cpu.HubCores:0.00}, of {Environment.ProcessorCount} cores");
+        yield return new($"{id}.machine_cores", $"{window} machine CPU", cpu.MachineCores, "cores", Better.Lower, Note: shares);
+        if (cpu.PostgresCores > 0 && sets > 0)
+        {
+            yield return new($"{id}.postgres_cpu_per_set", $"{window} PostgreSQL CPU per SET", cpu.PostgresCores * cpu.Seconds * 1e6 / sets, "µs/SET", Better.Lower);
+        }
+    }
 
     /// <summary>The highest VmHWM among the nodes.</summary>
     public static Figure PeakMemory(string id, HubCluster cluster) =>

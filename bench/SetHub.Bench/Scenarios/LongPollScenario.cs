@@ -13,9 +13,8 @@ namespace SetHub.Bench.Scenarios;
 /// </summary>
 public sealed class LongPollScenario : IScenario
 {
-    private static readonly Size Full = new(Streams: 10_000);
-    private static readonly Size Small = new(Streams: 1_000);
-    private static readonly TimeSpan IdleWindow = TimeSpan.FromSeconds(5);
+    private static readonly Size Full = new(Streams: 10_000, IdleWindow: TimeSpan.FromSeconds(5));
+    private static readonly Size Small = new(Streams: 200, IdleWindow: TimeSpan.FromSeconds(2));
     private static readonly TimeSpan AnswerLimit = TimeSpan.FromSeconds(120);
 
     public string Name => "longpoll";
@@ -77,7 +76,7 @@ public sealed class LongPollScenario : IScenario
         }
 
         var idle0 = meter.Take();
-        await Task.Delay(IdleWindow, cancellationToken);
+        await Task.Delay(size.IdleWindow, cancellationToken);
         var idle = CpuMeter.Between(idle0, meter.Take());
         windows.Add(new Window("polls waiting, idle", idle));
         var during = hub.Memory();
@@ -137,7 +136,7 @@ public sealed class LongPollScenario : IScenario
         return new ScenarioResult(Name, context.ModeName,
             $"{count:N0} poll streams (one receiver per {StreamFleet.StreamsPerReceiver}) of a tenant with default_subjects ALL; one long poll each " +
             $"(maxEvents 10, returnImmediately false, acknowledging the stream's verification SET), on connections opened 64 at a time; once all wait and the hub is " +
-            $"quiet, memory and {IdleWindow.TotalSeconds:0} s of idle CPU are read, then one event is published to all of them.",
+            $"quiet, memory and {size.IdleWindow.TotalSeconds:0} s of idle CPU are read, then one event is published to all of them.",
             figures, notes, cluster.ReportedSettings, windows);
     }
 
@@ -156,5 +155,5 @@ public sealed class LongPollScenario : IScenario
         }
     }
 
-    private sealed record Size(int Streams);
+    private sealed record Size(int Streams, TimeSpan IdleWindow);
 }

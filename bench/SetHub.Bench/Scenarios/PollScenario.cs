@@ -20,8 +20,8 @@ public sealed class PollScenario(int streams) : IScenario
     private static readonly Size Full = new(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15), Publishers: 8, FixedRate: 2000,
         FixedWarmup: TimeSpan.FromSeconds(2), FixedWindow: TimeSpan.FromSeconds(10));
 
-    private static readonly Size Small = new(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4), Publishers: 4, FixedRate: 2000,
-        FixedWarmup: TimeSpan.FromSeconds(1), FixedWindow: TimeSpan.FromSeconds(4));
+    private static readonly Size Small = new(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3), Publishers: 4, FixedRate: 500,
+        FixedWarmup: TimeSpan.FromSeconds(1), FixedWindow: TimeSpan.FromSeconds(3));
 
     private static readonly TimeSpan DrainQuiet = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(60);
@@ -107,7 +107,7 @@ public sealed class PollScenario(int streams) : IScenario
                 new Limit($"{context.ModeName} insert rows/s", limits.InsertRowsPerSecond(context.Mode)), Target.AtLeast(5000)),
             new("max.cpu_per_set", "(a) hub CPU per SET", ackedInWindow > 0 ? cpuA.HubSeconds * 1e6 / ackedInWindow : null, "µs/SET", Better.Lower,
                 new Limit("signature + 1/100 request, CPU", pollCpuFloor)),
-            .. HubFigures.Cores("max", "(a)", cpuA),
+            .. HubFigures.Cores("max", "(a)", cpuA, ackedInWindow),
             new("fixed.offered", "(b) offered rate", scheduled.Sent * streams / (size.FixedWarmup + size.FixedWindow).TotalSeconds, "SETs/s", Better.Higher),
             new("fixed.acknowledged", "(b) acknowledged rate in the window", (fixedAcked1 - fixedAcked0) / cpuB.Seconds, "SETs/s", Better.Higher),
             new("fixed.p50", "(b) publish→poll answer p50", latency.P50, "ms", Better.Lower, new Limit("latency floor", limits.LatencyFloorMs(context.Mode))),
@@ -115,6 +115,7 @@ public sealed class PollScenario(int streams) : IScenario
             new("fixed.max", "(b) publish→poll answer max", latency.Max, "ms", Better.Lower),
             new("fixed.cpu_per_set", "(b) hub CPU per SET", fixedAcked1 > fixedAcked0 ? cpuB.HubSeconds * 1e6 / (fixedAcked1 - fixedAcked0) : null, "µs/SET", Better.Lower,
                 new Limit("signature + 1/100 request, CPU", pollCpuFloor)),
+            .. HubFigures.Cores("fixed", "(b)", cpuB, fixedAcked1 - fixedAcked0),
             new("lost", "lost SETs (202 but never polled within the drain)", saturated.Outstanding + paced.Outstanding, "SETs", Better.Lower, Target: Target.Exactly(0)),
             new("duplicates", "duplicate deliveries (same jti again)", saturated.DuplicateJtis + paced.DuplicateJtis, "SETs", Better.Lower),
             HubFigures.PeakMemory("peak_memory", cluster),
