@@ -29,9 +29,12 @@ public static class HubFigures
         }
     }
 
-    /// <summary>The highest VmHWM among the nodes.</summary>
+    /// <summary>The highest VmHWM among the nodes, each node's in the note when there are several.</summary>
     public static Figure PeakMemory(string id, HubCluster cluster) =>
-        new(id, "peak hub memory (VmHWM)", cluster.PeakMemoryMib(), "MiB", Better.Lower);
+        new(id, "peak hub memory (VmHWM)", cluster.PeakMemoryMib(), "MiB", Better.Lower, Note: cluster.Nodes.Count == 1 ? null : string.Join(", ",
+            cluster.Nodes.Select(node => node.Memory() is { } memory
+                ? string.Create(CultureInfo.InvariantCulture, $"{node.Spec.Name}: {memory.PeakRssKib / 1024.0:0} MiB")
+                : $"{node.Spec.Name}: gone")));
 
     /// <summary>Warnings and errors the nodes logged, and nodes that exited on their own.</summary>
     public static IEnumerable<string> LogNotes(HubCluster cluster)
