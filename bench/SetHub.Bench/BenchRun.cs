@@ -155,6 +155,7 @@ public sealed class BenchRun(BenchOptions options)
             {
                 context.Receiver.Ledger = null;
                 context.Receiver.ResponseDelay = TimeSpan.Zero;
+                context.Receiver.TrackSenders = false;
             }
 
             result = result with

@@ -9,8 +9,8 @@ public sealed record PublishOutcome(bool Accepted, int Streams, int Attempts, st
 
 /// <summary>
 /// Publishes events of one tenant through <c>POST /admin/tenants/{id}/events</c>, spreading publishes over the nodes
-/// round robin. With retries on, a publish that fails with 5xx or a broken connection is sent again to the next node
-/// with the same body (so the same <c>txn</c>), as a careful publisher would.
+/// round robin. With retries on, a publish that fails with 5xx or a broken connection is sent again to the node after
+/// the one that failed, with the same body (so the same <c>txn</c>), as a careful publisher would.
 /// </summary>
 public sealed class Publisher(HttpClient http, IReadOnlyList<Uri> nodes, string tenantId, string token, DeliveryLedger ledger)
 {
@@ -48,9 +48,12 @@ public sealed class Publisher(HttpClient http, IReadOnlyList<Uri> nodes, string 
     public async Task<PublishOutcome> PublishAsync(string txn, byte[] body, bool retry, CancellationToken cancellationToken)
     {
         ledger.Sending(txn);
+        // A retry goes to the next node of this publish's own sequence: taking the next of the shared round robin
+        // could land on the dead node again and again, whenever other publishes advance it by a multiple of the nodes.
+        var first = (int)((ulong)Interlocked.Increment(ref _next) % (ulong)nodes.Count);
         for (var attempt = 1; ; attempt++)
         {
-            var node = nodes[(int)((ulong)Interlocked.Increment(ref _next) % (ulong)nodes.Count)];
+            var node = nodes[(first + attempt - 1) % nodes.Count];
             Interlocked.Increment(ref _attempts);
             var (streams, error) = await SendAsync(node, body, cancellationToken);
             if (error is null)

@@ -14,7 +14,10 @@ public sealed class PushReceiver : IAsyncDisposable
 {
     private const int MaxBodyBytes = 64 * 1024;
 
+    private const int RecentSenders = 512;
+
     private readonly WebApplication _app;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(long At, int Port)> _senders = new();
     private long _malformed;
     private long _rawRequests;
 
@@ -27,6 +30,9 @@ public sealed class PushReceiver : IAsyncDisposable
     /// receiver elsewhere on the network.</summary>
     public TimeSpan ResponseDelay { get; set; }
 
+    /// <summary>Whether to remember the client port of recent pushes (<see cref="SendersSince"/>).</summary>
+    public bool TrackSenders { get; set; }
+
     /// <summary>Bodies that were not a SET with a jti.</summary>
     public long Malformed => Interlocked.Read(ref _malformed);
 
@@ -37,6 +43,11 @@ public sealed class PushReceiver : IAsyncDisposable
     public string PushUrl(int stream) => $"{BaseAddress}/push/{stream}";
 
     public string RawUrl => $"{BaseAddress}/raw";
+
+    public int Port => new Uri(BaseAddress).Port;
+
+    /// <summary>The client ports of the pushes that arrived since <paramref name="timestamp"/> (of the last 512 at most).</summary>
+    public IReadOnlyList<int> SendersSince(long timestamp) => [.. _senders.Where(s => s.At >= timestamp).Select(s => s.Port)];
 
     public static async Task<PushReceiver> StartAsync()
     {
@@ -67,6 +78,14 @@ public sealed class PushReceiver : IAsyncDisposable
     {
         var (buffer, length) = await ReadBodyAsync(context.Request);
         var at = Stopwatch.GetTimestamp();
+        if (TrackSenders)
+        {
+            _senders.Enqueue((at, context.Connection.RemotePort));
+            while (_senders.Count > RecentSenders && _senders.TryDequeue(out _))
+            {
+            }
+        }
+
         try
         {
             var claims = SetToken.Read(buffer.AsSpan(0, length));

@@ -10,14 +10,15 @@ namespace SetHub.Bench.Scenarios;
 /// <summary>
 /// Failover: three nodes on one PostgreSQL database, 30 push streams, events published through all nodes round
 /// robin at a steady rate (a publish that fails is retried on the next node with the same txn and body), and one node
-/// SIGKILLed mid-run. Measures what is lost (must be nothing), what arrives twice, and how long until every stream
-/// receives again.
+/// SIGKILLed mid-run: the node that sent the most of the pushes of the last half second, found by the connections
+/// they came over, so the kill always cuts deliveries in progress whichever node an engine has push a stream.
+/// Measures what is lost (must be nothing), what arrives twice, and how long until every stream receives again.
 /// </summary>
 public sealed class FailoverScenario : IScenario
 {
     private const int Streams = 30;
     private const int Nodes = 3;
-    private const int KilledNode = 1; // not node 0, whose address is the hub's public base URL
+    private const int FallbackNode = 1; // when no push came in the last half second
     private const double PublishesPerSecond = 20; // 600 SETs/s: steady, well below saturation
 
     // The receiver answers after 20 ms, as one across a network would. Pushes then take long enough that every node
@@ -54,6 +55,7 @@ public sealed class FailoverScenario : IScenario
         var setup = new DeliveryLedger();
         receiver.Ledger = setup;
         receiver.ResponseDelay = ReceiverDelay;
+        receiver.TrackSenders = true;
         var fleet = await StreamFleet.CreateAsync(cluster.Api(context.Http), "bench-failover", allSubjects: true, Streams, receiver.PushUrl, _ => null, cancellationToken);
         await HubFigures.WaitUntilAsync(() => setup.Verifications >= Streams, TimeSpan.FromSeconds(30), cancellationToken);
 
@@ -66,14 +68,17 @@ public sealed class FailoverScenario : IScenario
             return (txn, EventBodies.SessionRevoked(EventBodies.AnySubject(n), txn));
         }, PublishesPerSecond, maxInFlight: 2000, retry: true);
 
-        ScenarioContext.Log($"failover: {PublishesPerSecond * Streams:0} SETs/s through {Nodes} nodes; node {KilledNode} is killed after {size.BeforeKill.TotalSeconds:0} s");
+        ScenarioContext.Log($"failover: {PublishesPerSecond * Streams:0} SETs/s through {Nodes} nodes; one is killed after {size.BeforeKill.TotalSeconds:0} s");
         var cpu0 = meter.Take();
         var killedAt = 0L;
+        var victim = "";
         var kill = Task.Run(async () =>
         {
             await Task.Delay(size.BeforeKill, cancellationToken);
+            var (node, pushes) = Busiest(cluster, receiver);
             killedAt = Stopwatch.GetTimestamp();
-            cluster.Nodes[KilledNode].Kill();
+            cluster.Nodes[node].Kill();
+            victim = $"node {node} ({pushes})";
         }, cancellationToken);
         var scheduled = await schedule.RunAsync(size.BeforeKill + size.AfterKill, cancellationToken);
         var publishingEnded = Stopwatch.GetTimestamp();
@@ -126,14 +131,28 @@ public sealed class FailoverScenario : IScenario
         notes.Add(string.Create(CultureInfo.InvariantCulture,
             $"{scheduled.Sent} publishes sent, {ledger.Expected} SETs accepted, {ledger.Delivered} delivered; drained in {drained.TotalSeconds:0.0} s. Publish errors: " +
             $"{(publisher.Errors.Count == 0 ? "none" : string.Join(", ", publisher.Errors.Select(e => $"{e.Key} ×{e.Value}")))}."));
+        notes.Add($"Killed {victim}.");
         notes.Add($"Lease settings (today's engine takes a dead node's streams over when their lease ends): {string.Join(' ', Settings)}.");
         notes.AddRange(HubFigures.LogNotes(cluster));
         return new ScenarioResult(Name, context.ModeName,
             $"{Nodes} nodes on one PostgreSQL database; {Streams} push streams (one receiver per {StreamFleet.StreamsPerReceiver}) of a tenant with default_subjects ALL; " +
             $"{PublishesPerSecond:0} publishes/s ({PublishesPerSecond * Streams:0} SETs/s) open loop, the receiver answering each push after {ReceiverDelay.TotalMilliseconds:0} ms, round robin over the nodes, retried on the next node after a 5xx or " +
-            $"a connection error; node {KilledNode} SIGKILLed after {size.BeforeKill.TotalSeconds:0} s, publishing goes on {size.AfterKill.TotalSeconds:0} s more, then up to " +
+            $"a connection error; after {size.BeforeKill.TotalSeconds:0} s the node that sent most of the last half second's pushes is SIGKILLed, publishing goes on {size.AfterKill.TotalSeconds:0} s more, then up to " +
             $"{size.Drain.TotalSeconds:0} s of drain.",
             figures, notes, cluster.ReportedSettings, [new Window("publishing", CpuMeter.Between(cpu0, cpu1))]);
+    }
+
+    // The node that sent most of the pushes of the last half second, by the connections they came over.
+    private static (int Node, string Pushes) Busiest(Hosting.HubCluster cluster, Receiver.PushReceiver receiver)
+    {
+        var ports = receiver.SendersSince(Stopwatch.GetTimestamp() - (Stopwatch.Frequency / 2));
+        var owners = Measure.SocketOwners.Owners(ports, receiver.Port, cluster.Pids);
+        var pushes = ports.Where(owners.ContainsKey).GroupBy(port => owners[port]).ToDictionary(g => g.Key, g => g.Count());
+        var busiest = Enumerable.Range(0, cluster.Nodes.Count).MaxBy(i => (pushes.GetValueOrDefault(cluster.Nodes[i].Pid), i));
+        var count = pushes.GetValueOrDefault(cluster.Nodes[busiest].Pid);
+        return count == 0
+            ? (FallbackNode, $"no push in the last half second could be traced to a node: node {FallbackNode} by default")
+            : (busiest, $"{count} of the {ports.Count} pushes of the last half second came over its connections");
     }
 
     // The longest interval without an arrival between the kill and the end of publishing, the edges included.
