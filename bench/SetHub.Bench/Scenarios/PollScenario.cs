@@ -17,10 +17,10 @@ public sealed class PollScenario(int streams) : IScenario
     private const int MaxEvents = 100;
     private const int DefaultStreams = 20;
 
-    private static readonly Size Full = new(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15), Publishers: 8, FixedRate: 2000,
+    private static readonly Size Full = new(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15), Publishers: 32, FixedRate: 2000,
         FixedWarmup: TimeSpan.FromSeconds(2), FixedWindow: TimeSpan.FromSeconds(10));
 
-    private static readonly Size Small = new(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3), Publishers: 4, FixedRate: 500,
+    private static readonly Size Small = new(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3), Publishers: 8, FixedRate: 500,
         FixedWarmup: TimeSpan.FromSeconds(1), FixedWindow: TimeSpan.FromSeconds(3));
 
     private static readonly TimeSpan DrainQuiet = TimeSpan.FromSeconds(15);
@@ -61,8 +61,10 @@ public sealed class PollScenario(int streams) : IScenario
         var running = load.RunAsync(stop.Token);
         await Task.Delay(size.Warmup, cancellationToken);
         var (acked0, cpu0) = (saturated.Acknowledged, meter.Take());
+        load.ResetMeanBacklog();
         await Task.Delay(size.Window, cancellationToken);
         var (acked1, cpu1) = (saturated.Acknowledged, meter.Take());
+        var backlog = load.MeanBacklog;
         await stop.CancelAsync();
         await running;
         await saturated.DrainAsync(DrainQuiet, DrainLimit, cancellationToken: cancellationToken);
@@ -70,7 +72,8 @@ public sealed class PollScenario(int streams) : IScenario
         var cpuA = CpuMeter.Between(cpu0, cpu1);
         windows.Add(new Window("saturation", cpuA));
         var ackedInWindow = acked1 - acked0;
-        notes.Add($"(a) {saturated.Acknowledged} SETs acknowledged in all; {pollers.Errors} failed polls.");
+        notes.Add(string.Create(CultureInfo.InvariantCulture,
+            $"(a) {saturated.Acknowledged} SETs acknowledged in all; mean backlog {backlog:0} of {backlogCap} SETs; {pollers.Errors} failed polls."));
 
         // (b) Fixed offered rate.
         ScenarioContext.Log($"{Name}/{context.ModeName}: {size.FixedRate} SETs/s offered for {size.FixedWindow.TotalSeconds} s");

@@ -18,7 +18,7 @@ public sealed class SoakScenario : IScenario
     private const int Streams = 300;
     private const int GroupSize = 10;
     private const int BacklogCap = 3000;
-    private const int Publishers = 12;
+    private const int Publishers = 32;
     private static readonly TimeSpan Bucket = TimeSpan.FromMinutes(1);
 
     public string Name => "soak";
