@@ -14,8 +14,8 @@ namespace SetHub.Bench.Scenarios;
 /// </summary>
 public sealed class FanOutScenario : IScenario
 {
-    private static readonly Size Full = new(Streams: 10_000, Publishes: 5);
-    private static readonly Size Small = new(Streams: 200, Publishes: 2);
+    private static readonly Size Full = new(Streams: 10_000, Publishes: 5, Pause: TimeSpan.FromSeconds(1));
+    private static readonly Size Small = new(Streams: 200, Publishes: 2, Pause: TimeSpan.FromSeconds(0.2));
 
     public string Name => "fanout";
 
@@ -32,7 +32,7 @@ public sealed class FanOutScenario : IScenario
         ScenarioContext.Log($"fanout/{context.ModeName}: creating {size.Streams} poll streams");
         var fleet = await StreamFleet.CreateAsync(cluster.Api(context.Http), "bench-fanout", allSubjects: true, size.Streams, _ => null, _ => null, cancellationToken);
         ScenarioContext.Log($"fanout/{context.ModeName}: {fleet.StreamsPerSecond:0} streams/s; publishing");
-        await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken); // let the creation's last writes settle
+        await Task.Delay(size.Pause * 2, cancellationToken); // let the creation's last writes settle
 
         var ledger = new DeliveryLedger();
         var publisher = new Publisher(context.Http, cluster.Addresses, fleet.Tenant.TenantId, fleet.Tenant.Token, ledger);
@@ -61,11 +61,11 @@ public sealed class FanOutScenario : IScenario
                 last = after;
             }
 
-            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken); // one at a time, on a hub that settled
+            await Task.Delay(size.Pause, cancellationToken); // one at a time, on a hub that settled
         }
 
         var cpu = CpuMeter.Between(first!, last!);
-        windows.Add(new Window("publishes (with 1 s pauses)", cpu));
+        windows.Add(new Window($"publishes (with {size.Pause.TotalSeconds:0.#} s pauses)", cpu));
         var publish = Samples.Summarize(times);
         var limits = context.Limits;
         var sets = (long)size.Streams * times.Count;
@@ -87,9 +87,9 @@ public sealed class FanOutScenario : IScenario
         notes.AddRange(HubFigures.LogNotes(cluster));
         return new ScenarioResult(Name, context.ModeName,
             $"{size.Streams:N0} poll streams (one receiver per {StreamFleet.StreamsPerReceiver}, created {StreamFleet.Parallelism} at a time) of a tenant with " +
-            $"default_subjects ALL; {size.Publishes} publishes one at a time (1 s apart) after one warm-up publish; time from sending the publish to its 202.",
+            $"default_subjects ALL; {size.Publishes} publishes one at a time ({size.Pause.TotalSeconds:0.#} s apart) after one warm-up publish; time from sending the publish to its 202.",
             figures, notes, cluster.ReportedSettings, windows);
     }
 
-    private sealed record Size(int Streams, int Publishes);
+    private sealed record Size(int Streams, int Publishes, TimeSpan Pause);
 }

@@ -14,7 +14,7 @@ namespace SetHub.Bench.Scenarios;
 public sealed class LongPollScenario : IScenario
 {
     private static readonly Size Full = new(Streams: 10_000, IdleWindow: TimeSpan.FromSeconds(5));
-    private static readonly Size Small = new(Streams: 200, IdleWindow: TimeSpan.FromSeconds(2));
+    private static readonly Size Small = new(Streams: 200, IdleWindow: TimeSpan.FromSeconds(1));
     private static readonly TimeSpan AnswerLimit = TimeSpan.FromSeconds(120);
 
     public string Name => "longpoll";

@@ -20,8 +20,8 @@ public sealed class PollScenario(int streams) : IScenario
     private static readonly Size Full = new(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15), Publishers: 32, FixedRate: 2000,
         FixedWarmup: TimeSpan.FromSeconds(2), FixedWindow: TimeSpan.FromSeconds(10));
 
-    private static readonly Size Small = new(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3), Publishers: 8, FixedRate: 500,
-        FixedWarmup: TimeSpan.FromSeconds(1), FixedWindow: TimeSpan.FromSeconds(3));
+    private static readonly Size Small = new(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), Publishers: 8, FixedRate: 500,
+        FixedWarmup: TimeSpan.FromSeconds(1), FixedWindow: TimeSpan.FromSeconds(2));
 
     private static readonly TimeSpan DrainQuiet = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(60);

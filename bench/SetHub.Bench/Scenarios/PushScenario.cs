@@ -23,8 +23,8 @@ public sealed class PushScenario : IScenario
         FixedRate: 2000, FixedWarmup: TimeSpan.FromSeconds(3), FixedWindow: TimeSpan.FromSeconds(20), HalfWindow: TimeSpan.FromSeconds(10));
 
     private static readonly Size Small = new(
-        Streams: 100, GroupSize: 10, Warmup: TimeSpan.FromSeconds(1), Window: TimeSpan.FromSeconds(3), BacklogCap: 2000, Publishers: 16,
-        FixedRate: 500, FixedWarmup: TimeSpan.FromSeconds(1), FixedWindow: TimeSpan.FromSeconds(3), HalfWindow: TimeSpan.FromSeconds(2));
+        Streams: 100, GroupSize: 10, Warmup: TimeSpan.FromSeconds(1), Window: TimeSpan.FromSeconds(2), BacklogCap: 500, Publishers: 16,
+        FixedRate: 500, FixedWarmup: TimeSpan.FromSeconds(1), FixedWindow: TimeSpan.FromSeconds(2), HalfWindow: TimeSpan.FromSeconds(2));
 
     private static readonly TimeSpan DrainQuiet = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(60);
