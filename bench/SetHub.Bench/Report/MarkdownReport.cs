@@ -9,6 +9,9 @@ public static class MarkdownReport
 {
     public static string Write(RunReport run, Baseline? baseline)
     {
+        // A quick run's figures mean nothing next to a full run's, and the other way round.
+        var mismatched = baseline is not null && baseline.Report.Quick != run.Quick;
+        baseline = mismatched ? null : baseline;
         var md = new StringBuilder();
         md.AppendLine(Invariant($"# SetHub benchmark: {run.GitSha}, {run.StartedUtc}"));
         md.AppendLine();
@@ -22,7 +25,9 @@ public static class MarkdownReport
         md.AppendLine();
         WriteMachine(md, run);
         md.AppendLine();
-        md.AppendLine(baseline is null
+        md.AppendLine(mismatched
+            ? "The baseline (`bench/results/baseline.json`) is not a run of the same kind (quick or full): not compared."
+            : baseline is null
             ? "No baseline (`bench/results/baseline.json`): nothing to compare with."
             : Invariant($"Baseline: `bench/results/baseline.json`, {baseline.Report.GitSha} of {baseline.Report.StartedUtc}. The baseline column shows its value and this run ÷ baseline."));
         md.AppendLine();
