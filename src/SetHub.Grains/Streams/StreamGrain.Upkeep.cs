@@ -15,6 +15,7 @@ internal sealed partial class StreamGrain
     public const string ReminderName = "wake";
 
     private static readonly TimeSpan MaxActivityGranularity = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan MinimumUpkeepWait = TimeSpan.FromMilliseconds(10);
 
     private IGrainTimer? _upkeepTimer;
     private DateTimeOffset? _upkeepAt;
@@ -106,12 +107,17 @@ internal sealed partial class StreamGrain
 
         if (_window.Count > 0)
         {
-            if (IsPushStream)
+            // Only what upkeep can act on: a backoff that ends (not while a push is out: its outcome drives the stream),
+            // and the oldest SET not out with the receiver reaching MaxDeliveryAge.
+            if (IsPushStream && _pushInFlight is null)
             {
                 Consider(_nextAttemptAt);
             }
 
-            Consider(_window.First!.Entry.QueuedAt + _delivery.MaxDeliveryAge);
+            if (_window.Sets.FirstOrDefault(set => set.Position != _pushInFlight) is { } oldest)
+            {
+                Consider(oldest.Entry.QueuedAt + _delivery.MaxDeliveryAge);
+            }
         }
 
         Consider(InactivityDeadline(config));
@@ -127,8 +133,9 @@ internal sealed partial class StreamGrain
             return;
         }
 
+        // Something already due runs after a short pause, never in a tight loop.
         var wait = due.Value - _time.GetUtcNow();
-        wait = wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
+        wait = wait < MinimumUpkeepWait ? MinimumUpkeepWait : wait;
         if (_upkeepTimer is null)
         {
             _upkeepTimer = this.RegisterGrainTimer(OnUpkeepTimerAsync, new GrainTimerCreationOptions(wait, Timeout.InfiniteTimeSpan));
