@@ -9,8 +9,8 @@ namespace SetHub.Storage.Postgres;
 
 /// <summary>
 /// PostgreSQL for a cluster of nodes. Writes are short READ COMMITTED transactions; SET log batches are written with
-/// array parameters, one round trip per batch; migrations run under an advisory lock, so nodes starting together
-/// migrate once.
+/// array parameters as one implicit transaction in one round trip; migrations run under an advisory lock, so nodes
+/// starting together migrate once.
 /// </summary>
 public sealed class PostgresDatabase : RelationalDatabase, IStoreInitializer, IAsyncDisposable
 {
@@ -29,20 +29,27 @@ public sealed class PostgresDatabase : RelationalDatabase, IStoreInitializer, IA
             builder.ApplicationName = "SetHub";
         }
 
-        // SetHub keeps no session state on pooled connections (no SET, no temporary tables, no session locks; LISTEN
-        // has a connection of its own), so the DISCARD ALL Npgsql sends when a connection returns to the pool is pure
-        // overhead: roughly one extra statement per query. An explicit setting in the connection string wins.
+        // SetHub keeps no session state on pooled connections (no SET, no temporary tables, no session-level locks),
+        // so the DISCARD ALL Npgsql sends when a connection returns to the pool is pure overhead: roughly one extra
+        // statement per query. An explicit setting in the connection string wins.
         if (!builder.ContainsKey("No Reset On Close"))
         {
             builder.NoResetOnClose = true;
         }
 
-        ConnectionString = builder.ConnectionString;
-        _dataSource = NpgsqlDataSource.Create(ConnectionString);
+        // A node frozen (stopped, swapped out, paused VM) half-way through a transaction would keep its row locks until
+        // it wakes, stalling the survivors that take over its streams. The server ends such a session instead; no
+        // SetHub transaction waits on its client for anywhere near this long. An explicit setting wins.
+        if (builder.Options?.Contains("idle_in_transaction_session_timeout", StringComparison.Ordinal) != true)
+        {
+            builder.Options = $"{builder.Options} -c idle_in_transaction_session_timeout={(int)IdleInTransactionTimeout.TotalMilliseconds}".Trim();
+        }
+
+        _dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
     }
 
-    /// <summary>The connection string in use (for the notification listener).</summary>
-    public string ConnectionString { get; }
+    /// <summary>How long the server lets one of SetHub's sessions sit idle inside a transaction before ending it.</summary>
+    public static TimeSpan IdleInTransactionTimeout { get; } = TimeSpan.FromSeconds(5);
 
     /// <inheritdoc />
     public override string ForShare => " FOR SHARE";
@@ -56,8 +63,30 @@ public sealed class PostgresDatabase : RelationalDatabase, IStoreInitializer, IA
     /// <inheritdoc />
     public override Task ExecuteLogBatchAsync(IReadOnlyList<LogOperation> operations, CancellationToken cancellationToken) =>
         PostgresLogBatch.CanRun(operations)
-            ? WriteAsync((connection, transaction) => PostgresLogBatch.ExecuteAsync((NpgsqlConnection)connection, (NpgsqlTransaction)transaction, operations, cancellationToken), cancellationToken)
+            ? RunImplicitTransactionAsync(connection => PostgresLogBatch.ExecuteAsync(connection, operations, cancellationToken), cancellationToken)
             : base.ExecuteLogBatchAsync(operations, cancellationToken);
+
+    /// <summary>
+    /// Runs one batch as PostgreSQL's implicit transaction: every statement up to the batch's single Sync commits or
+    /// rolls back together, in one round trip. No BEGIN/COMMIT exchange means no moment at which the server holds
+    /// this batch's locks while waiting on the client.
+    /// </summary>
+    private async Task RunImplicitTransactionAsync(Func<NpgsqlConnection, Task> work, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+                await work(connection);
+                return;
+            }
+            catch (PostgresException exception) when (IsTransient(exception) && attempt < MaxWriteAttempts)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 50) * attempt), cancellationToken);
+            }
+        }
+    }
 
     /// <summary>The Orleans provider tables live in the <c>orleans</c> schema (migration 0003).</summary>
     public override string OrleansTable(string name) => "orleans." + name;

@@ -24,16 +24,18 @@ internal static class PostgresLogBatch
         return operations.OfType<ClaimOperation>().All(claim => claimed.Add(claim.Stream));
     }
 
-    public static async Task<bool> ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<LogOperation> operations, CancellationToken cancellationToken)
+    public static async Task ExecuteAsync(NpgsqlConnection connection, IReadOnlyList<LogOperation> operations, CancellationToken cancellationToken)
     {
         var claims = operations.OfType<ClaimOperation>().ToArray();
         var writes = operations.OfType<WriteOperation>().ToArray();
         foreach (var write in writes)
         {
-            write.Duplicates.Clear(); // the transaction may be run again after a deadlock
+            write.Duplicates.Clear(); // the batch may be run again after a deadlock
         }
 
-        await using var batch = new NpgsqlBatch(connection, transaction);
+        // No explicit transaction: the batch is one implicit transaction (a single Sync), so a failing statement rolls
+        // back the whole batch and the fence below holds until the end of the batch.
+        await using var batch = new NpgsqlBatch(connection);
         var readers = new List<Func<NpgsqlDataReader, Task>>();
         if (claims.Length > 0)
         {
@@ -53,8 +55,6 @@ internal static class PostgresLogBatch
                 await reader.NextResultAsync(cancellationToken);
             }
         }
-
-        return true;
     }
 
     private static void AddClaims(NpgsqlBatch batch, List<Func<NpgsqlDataReader, Task>> readers, ClaimOperation[] claims, CancellationToken cancellationToken)

@@ -15,7 +15,10 @@ namespace SetHub.Grains.Streams;
 /// The stream grain (<see cref="IStreamGrain"/>). This file holds its identity, state and the management calls; the
 /// other parts are its log (<c>StreamGrain.Log.cs</c>), push delivery (<c>.Push.cs</c>), polls (<c>.Poll.cs</c>) and
 /// the timers and reminder that keep it moving (<c>.Upkeep.cs</c>). Every SSF rule comes from SetHub.Core.
+/// Placed by a hash of its key, so a tenant's streams (and their push work) spread over the silos whichever node
+/// created them or publishes to them.
 /// </summary>
+[Orleans.Placement.HashBasedPlacementAttribute]
 internal sealed partial class StreamGrain : Grain, IStreamGrain, IRemindable
 {
     private readonly IPersistentState<StreamState> _state;

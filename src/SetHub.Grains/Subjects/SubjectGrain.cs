@@ -6,6 +6,7 @@ namespace SetHub.Grains.Subjects;
 /// The subject grain (<see cref="ISubjectGrain"/>): its rows are loaded once per activation and answered from memory,
 /// so fan-out asks it without a database read. Writes go to the rows first, then to memory.
 /// </summary>
+[Orleans.Placement.HashBasedPlacementAttribute]
 internal sealed class SubjectGrain(ISubjectStore store) : Grain, ISubjectGrain
 {
     private string _tenantId = string.Empty;

@@ -15,6 +15,7 @@ namespace SetHub.Grains.Tenants;
 /// The tenant grain (<see cref="ITenantGrain"/>). This file holds its settings, keys, receivers and snapshot; the
 /// stream management it routes is in <c>TenantGrain.Streams.cs</c>.
 /// </summary>
+[Orleans.Placement.HashBasedPlacementAttribute]
 internal sealed partial class TenantGrain(
     [PersistentState("tenant", GrainStorageNames.Default)] IPersistentState<TenantState> state,
     ITenantDirectoryStore directory,

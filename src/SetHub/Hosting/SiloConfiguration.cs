@@ -11,16 +11,18 @@ internal static class SiloConfiguration
 {
     /// <summary>
     /// Membership tuned to declare a dead node dead in seconds, not the default minute, without evicting a healthy node
-    /// that is merely busy: a probe may take 1 to 4 s (it adapts to observed latency, and stretches while the local silo
+    /// that is merely busy: a probe may take 1 to 2 s (it adapts to observed latency, and stretches while the local silo
     /// is degraded), three missed probes make a suspicion, two silos must vote (capped by Orleans at a majority of
     /// the live ones), and silos re-read the membership table every 2 s. A killed process refuses connections at once,
-    /// so it is declared dead in about a second or two; a frozen one after three missed probes.
+    /// so it is declared dead in about a second or two. A hung one is suspected only once its connections have carried
+    /// no message for MaxProbeTimeout × NumMissedProbesLimit (6 s): Orleans suppresses votes against a silo that is
+    /// demonstrably talking, which is what keeps a saturated but healthy node in the cluster.
     /// </summary>
     public static void TuneMembership(ClusterMembershipOptions options)
     {
         options.ProbeTimeout = TimeSpan.FromSeconds(1);
         options.MinProbeTimeout = TimeSpan.FromSeconds(1);
-        options.MaxProbeTimeout = TimeSpan.FromSeconds(4);
+        options.MaxProbeTimeout = TimeSpan.FromSeconds(2);
         options.NumMissedProbesLimit = 3;
         options.NumVotesForDeathDeclaration = 2;
         options.TableRefreshTimeout = TimeSpan.FromSeconds(2);

@@ -77,8 +77,29 @@ public sealed class SetHubProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Freezes the node (SIGSTOP): it neither runs nor answers, and wakes up (<see cref="Thaw"/>) believing
+    /// nothing happened, like a VM paused by its host.</summary>
+    public void Freeze() => Signal("-STOP");
+
+    /// <summary>Wakes a frozen node (SIGCONT).</summary>
+    public void Thaw() => Signal("-CONT");
+
+    /// <summary>Whether the process has ended.</summary>
+    public bool HasExited => _process.HasExited;
+
+    private void Signal(string signal)
+    {
+        using var kill = Process.Start("kill", [signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+        kill.WaitForExit();
+    }
+
     public async ValueTask DisposeAsync()
     {
+        if (!_process.HasExited)
+        {
+            Thaw(); // a frozen process cannot be reaped until it runs again
+        }
+
         Kill();
         await _process.WaitForExitAsync();
         _process.Dispose();
