@@ -26,6 +26,17 @@ public sealed class PostgresStoreTests : StoreContractTests
         return Task.FromResult<(RelationalDatabase, IAsyncDisposable)>((database, database));
     }
 
+    protected override System.Reflection.Assembly MigrationsAssembly => typeof(PostgresDatabase).Assembly;
+
+    protected override int LastVersionBeforeOrleans => 2;
+
+    protected override async Task<(RelationalDatabase Database, IAsyncDisposable Owner)> CreateUnmigratedDatabaseAsync()
+    {
+        var (name, connectionString) = await PostgresTestServer.CreateDatabaseAsync("upgrade");
+        var database = new PostgresDatabase(connectionString);
+        return (database, new Cleanup(database, name));
+    }
+
     [Fact]
     public async Task ProviderTables_LiveInTheirOwnSchema_NotAmongTheTenantTables()
     {

@@ -24,6 +24,16 @@ public sealed class SqliteStoreTests : StoreContractTests
         return Task.FromResult<(RelationalDatabase, IAsyncDisposable)>((database, new Cleanup(database, folder: null)));
     }
 
+    protected override System.Reflection.Assembly MigrationsAssembly => typeof(SqliteDatabase).Assembly;
+
+    protected override int LastVersionBeforeOrleans => 3;
+
+    protected override Task<(RelationalDatabase Database, IAsyncDisposable Owner)> CreateUnmigratedDatabaseAsync()
+    {
+        var database = new SqliteDatabase($"Data Source={Path.Combine(_folder, "unmigrated.db")}");
+        return Task.FromResult<(RelationalDatabase, IAsyncDisposable)>((database, new Cleanup(database, folder: null)));
+    }
+
     [Fact]
     public async Task Initialize_Twice_AppliesMigrationsOnce()
     {

@@ -29,6 +29,7 @@ internal static class SetHubApplication
         app.UseExceptionHandler(errors => errors.Run(WriteExceptionAsync));
         app.UseStatusCodePages(context => WriteStatusAsync(context.HttpContext));
         app.UseRouting();
+        app.UseMiddleware<UnavailableAnswers>();
         app.UseAuthentication();
         app.UseAuthorization();
 
@@ -46,31 +47,13 @@ internal static class SetHubApplication
     public static Task InitializeAsync(WebApplication app, CancellationToken cancellationToken = default) =>
         SetHubStartup.InitializeAsync(app.Services, cancellationToken);
 
-    // The store being unreachable (a database restart, a failover) is a 503 the client may retry, not a bug.
+    // What reaches this handler is a bug: transient unavailability was answered 503 by UnavailableAnswers.
     private static Task WriteExceptionAsync(HttpContext context)
     {
         // The exception handler re-executes without the endpoint; the feature remembers the one that failed.
         var failed = context.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerFeature>();
-        var exception = failed?.Error;
-        if (IsUnavailable(exception))
-        {
-            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            context.Response.Headers.RetryAfter = "1";
-            return ErrorBody.WriteAsync(context, failed?.Endpoint, "store_unavailable", "The store is unavailable; retry shortly. Nothing was lost: a request that failed changed nothing it did not commit.");
-        }
-
         return ErrorBody.WriteAsync(context, failed?.Endpoint, "server_error", "An unexpected error occurred.");
     }
-
-    // The store or a silo is unreachable, a write timed out, or a grain moved mid-call: the request may be retried.
-    private static bool IsUnavailable(Exception? exception) => exception switch
-    {
-        null => false,
-        System.Data.Common.DbException or TimeoutException or Orleans.Runtime.SiloUnavailableException
-            or Grains.Streams.LogFencedException or Orleans.Runtime.OrleansMessageRejectionException => true,
-        AggregateException aggregate => aggregate.InnerExceptions.Any(IsUnavailable),
-        _ => IsUnavailable(exception.InnerException),
-    };
 
     // Errors the framework answers without a body (no route, wrong method, a query value that does not bind) still get
     // SetHub's JSON error body.

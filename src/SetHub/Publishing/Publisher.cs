@@ -31,7 +31,9 @@ internal sealed class Publisher(IGrainFactory grains, TenantSnapshots snapshots,
     // Below this many streams, signing in parallel costs more than it saves.
     private const int ParallelSigningThreshold = 32;
 
-    private const int MaxAppendAttempts = 3;
+    // How long a publish keeps retrying grain calls that failed transiently before it answers 503: long enough for a
+    // dead node to be declared dead, well inside a publisher's own timeout.
+    private static readonly TimeSpan RetryBudget = TimeSpan.FromSeconds(5);
 
     public async Task<Result<PublishResult>> PublishAsync(string tenantId, JsonElement body, CancellationToken cancellationToken)
     {
@@ -49,7 +51,8 @@ internal sealed class Publisher(IGrainFactory grains, TenantSnapshots snapshots,
         var request = parsed.Value;
         var transaction = request.Transaction ?? Identifiers.New(time);
         var subjects = SubjectKeys.IndexKeys(request.Subject).Select(indexKey => grains.GetGrain<ISubjectGrain>(SubjectGrainKeys.For(tenantId, indexKey))).ToArray();
-        var lookups = await Task.WhenAll(subjects.Select(subject => subject.Lookup()));
+        var deadline = time.GetUtcNow() + RetryBudget;
+        var lookups = await Task.WhenAll(subjects.Select(subject => TransientRetry.RunAsync(subject.Lookup, deadline, time)));
         var optOuts = lookups.SelectMany(lookup => lookup.OptOuts).Select(optOut => (optOut.SubjectKey, optOut.SubjectJson)).ToArray();
 
         // RISC 1.0 §2.8: an opted-out subject gets no further events; opt-in is announced whatever the state. A repeated
@@ -66,7 +69,7 @@ internal sealed class Publisher(IGrainFactory grains, TenantSnapshots snapshots,
 
         var targets = FanOut.Targets(view, request.EventType, request.Subject, lookups);
         var sets = Sign(view, request, transaction, targets);
-        var queued = await AppendAsync(tenantId, targets, sets);
+        var queued = await AppendAsync(tenantId, targets, sets, deadline);
 
         // The opt-out state changes once its announcement is durable; a failure before this point leaves the state as
         // it was, and the publisher's retry (same txn) completes both.
@@ -115,9 +118,9 @@ internal sealed class Publisher(IGrainFactory grains, TenantSnapshots snapshots,
         return sets;
     }
 
-    private async Task<int> AppendAsync(string tenantId, IReadOnlyList<SnapshotStream> targets, SetToAppend[] sets)
+    private async Task<int> AppendAsync(string tenantId, IReadOnlyList<SnapshotStream> targets, SetToAppend[] sets, DateTimeOffset deadline)
     {
-        var results = await Task.WhenAll(targets.Select((stream, index) => AppendOneAsync(tenantId, stream.StreamId, sets[index])));
+        var results = await Task.WhenAll(targets.Select((stream, index) => AppendOneAsync(tenantId, stream.StreamId, sets[index], deadline)));
         var queued = 0;
         for (var i = 0; i < results.Length; i++)
         {
@@ -135,20 +138,12 @@ internal sealed class Publisher(IGrainFactory grains, TenantSnapshots snapshots,
         return queued;
     }
 
-    private async Task<AppendResult> AppendOneAsync(string tenantId, string streamId, SetToAppend set)
+    // Only the appends that failed are made again, so streams that took the SET are not asked twice; an append is
+    // idempotent anyway (the jti derives from the publish), so one that failed after it was written is harmless.
+    private Task<AppendResult> AppendOneAsync(string tenantId, string streamId, SetToAppend set, DateTimeOffset deadline)
     {
         var stream = grains.GetGrain<IStreamGrain>(new StreamKey(tenantId, streamId).ToString());
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await stream.Append(set);
-            }
-            catch (LogFencedException) when (attempt < MaxAppendAttempts)
-            {
-                // The activation lost its log to a newer one: the call goes to that one now.
-            }
-        }
+        return TransientRetry.RunAsync(() => stream.Append(set), deadline, time);
     }
 
     private async Task RecordOptOutAsync(string tenantId, SubjectIdentifier subject)
