@@ -19,27 +19,32 @@ public sealed class TenantGrainTests : IAsyncLifetime
         var grain = _cluster.Grains.GetGrain<ITenantGrain>(tenant);
 
         await grain.RotateKeys();
-        var version = (await grain.GetSnapshot(knownVersion: null)).Version;
+        var identity = (await grain.GetSnapshot(knownVersion: null)).Version;
+        var directory = (await grain.GetDirectory(knownVersion: null)).Version;
 
         Assert.Equal(2, _cluster.Targets.Count);
-        Assert.All(_cluster.Targets, silo => Assert.Contains((tenant, version), silo.Invalidations));
+        Assert.All(_cluster.Targets, silo => Assert.Contains((tenant, identity, directory), silo.Invalidations));
     }
 
     [Fact]
-    public async Task Snapshots_AreSentOnlyWhenTheVersionMoved()
+    public async Task Snapshots_AreSentOnlyWhenTheirVersionMoved()
     {
         var (tenant, receiver) = await _cluster.CreateTenantAsync();
         var grain = _cluster.Grains.GetGrain<ITenantGrain>(tenant);
-        var first = await grain.GetSnapshot(knownVersion: null);
+        var identity = await grain.GetSnapshot(knownVersion: null);
+        var directory = await grain.GetDirectory(knownVersion: null);
 
-        var unchanged = await grain.GetSnapshot(first.Version);
+        var unchanged = await grain.GetDirectory(directory.Version);
         await _cluster.CreateStreamAsync(tenant, receiver);
-        var changed = await grain.GetSnapshot(first.Version);
+        var changed = await grain.GetDirectory(directory.Version);
+        var identityAfterwards = await grain.GetSnapshot(identity.Version);
 
-        Assert.NotNull(first.Snapshot);
+        Assert.NotNull(identity.Snapshot);
+        Assert.Single(identity.Snapshot.Receivers, r => r.ReceiverId == receiver);
+        Assert.NotNull(directory.Snapshot);
         Assert.Null(unchanged.Snapshot);
         Assert.Single(changed.Snapshot!.Streams);
-        Assert.Single(changed.Snapshot.Receivers, r => r.ReceiverId == receiver);
+        Assert.Null(identityAfterwards.Snapshot); // a new stream leaves credentials and keys as they were
     }
 
     [Fact]
@@ -51,9 +56,8 @@ public sealed class TenantGrainTests : IAsyncLifetime
 
         Assert.True(await grain.RevokeReceiver(receiver));
 
-        var snapshot = (await grain.GetSnapshot(null)).Snapshot!;
-        Assert.Empty(snapshot.Receivers);
-        Assert.Empty(snapshot.Streams);
+        Assert.Empty((await grain.GetSnapshot(null)).Snapshot!.Receivers);
+        Assert.Empty((await grain.GetDirectory(null)).Snapshot!.Streams);
         Assert.False((await _cluster.Stream(key).Get(null)).IsSuccess);
         Assert.Empty(await _cluster.StoredAsync(key));
     }

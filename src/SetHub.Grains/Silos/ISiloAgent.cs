@@ -10,10 +10,10 @@ namespace SetHub.Grains.Silos;
 [Alias("SetHub.ISiloAgent")]
 public interface ISiloAgent : IGrainService
 {
-    /// <summary>The tenant's state is now at <paramref name="version"/>: drop any snapshot of another version, and let
-    /// waiting long polls re-check their credentials. Answers once done, so the tenant knows this silo took the change.</summary>
+    /// <summary>The tenant is now at these versions: drop any snapshot of another version, and when the credentials
+    /// changed, let waiting long polls re-check theirs. Answers once done, so the tenant knows this silo took the change.</summary>
     [Alias("InvalidateTenant")]
-    Task InvalidateTenant(string tenantId, string version);
+    Task InvalidateTenant(string tenantId, string identityVersion, string directoryVersion);
 
     /// <summary>Wakes the long polls this silo holds on a stream.</summary>
     [OneWay, Alias("NotifyStream")]
@@ -23,8 +23,9 @@ public interface ISiloAgent : IGrainService
 /// <summary>The silo's cache of tenant snapshots, as the silo agent sees it.</summary>
 public interface ILocalTenantSnapshots
 {
-    /// <summary>Drops the snapshot of <paramref name="tenantId"/> unless it is at <paramref name="version"/>.</summary>
-    void Invalidate(string tenantId, string version);
+    /// <summary>Drops the snapshots of <paramref name="tenantId"/> that are not at these versions; tells whether the
+    /// credentials snapshot may have changed.</summary>
+    bool Invalidate(string tenantId, string identityVersion, string directoryVersion);
 }
 
 /// <summary>The long polls waiting in this silo's front door, as the silo agent sees them.</summary>

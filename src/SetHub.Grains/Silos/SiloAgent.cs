@@ -10,10 +10,14 @@ internal sealed class SiloAgent(
     ILocalTenantSnapshots snapshots,
     ILocalPollWaiters waiters) : GrainService(grainId, silo, loggerFactory), ISiloAgent
 {
-    public Task InvalidateTenant(string tenantId, string version)
+    public Task InvalidateTenant(string tenantId, string identityVersion, string directoryVersion)
     {
-        snapshots.Invalidate(tenantId, version);
-        waiters.SignalTenant(tenantId);
+        // A new stream changes only the directory: the tenant's waiting polls need not all re-check their credentials.
+        if (snapshots.Invalidate(tenantId, identityVersion, directoryVersion))
+        {
+            waiters.SignalTenant(tenantId);
+        }
+
         return Task.CompletedTask;
     }
 

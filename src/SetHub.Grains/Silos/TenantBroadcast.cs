@@ -13,8 +13,8 @@ public sealed partial class TenantBroadcast(
     TimeProvider timeProvider,
     ILogger<TenantBroadcast> logger)
 {
-    /// <summary>Tells every active silo that <paramref name="tenantId"/> is at <paramref name="version"/>.</summary>
-    public async Task InvalidateAsync(string tenantId, string version, CancellationToken cancellationToken = default)
+    /// <summary>Tells every active silo the versions <paramref name="tenantId"/> is at.</summary>
+    public async Task InvalidateAsync(string tenantId, string identityVersion, string directoryVersion, CancellationToken cancellationToken = default)
     {
         var silos = membership.CurrentSnapshot.Members.Values
             .Where(member => member.Status is SiloStatus.Active or SiloStatus.Joining or SiloStatus.ShuttingDown)
@@ -28,14 +28,14 @@ public sealed partial class TenantBroadcast(
         // A silo that has not answered when its lease has surely run out no longer uses the old snapshot anyway.
         using var lease = new CancellationTokenSource(SnapshotLease.Duration, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(lease.Token, cancellationToken);
-        await Task.WhenAll(silos.Select(silo => InvalidateOneAsync(silo, tenantId, version, linked.Token)));
+        await Task.WhenAll(silos.Select(silo => InvalidateOneAsync(silo, tenantId, identityVersion, directoryVersion, linked.Token)));
     }
 
-    private async Task InvalidateOneAsync(SiloAddress silo, string tenantId, string version, CancellationToken cancellationToken)
+    private async Task InvalidateOneAsync(SiloAddress silo, string tenantId, string identityVersion, string directoryVersion, CancellationToken cancellationToken)
     {
         try
         {
-            await agents.For(silo).InvalidateTenant(tenantId, version).WaitAsync(cancellationToken);
+            await agents.For(silo).InvalidateTenant(tenantId, identityVersion, directoryVersion).WaitAsync(cancellationToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

@@ -5,7 +5,7 @@ namespace SetHub.Grains.Tenants;
 
 /// <summary>
 /// One tenant (key: the tenant id): its settings, signing keys, receivers and the directory of its streams that
-/// fan-out needs. Silos serve hot paths from its snapshot (<see cref="GetSnapshot"/>); every change returns only
+/// fan-out needs. Silos serve hot paths from its snapshots (<see cref="GetSnapshot"/>, <see cref="GetDirectory"/>); every change returns only
 /// after every live silo has taken it. Stream management goes through it so the directory follows every change; those
 /// calls interleave, one at a time per stream, so one tenant's streams are managed in parallel.
 /// </summary>
@@ -21,9 +21,13 @@ public interface ITenantGrain : IGrainWithStringKey
     [AlwaysInterleave, Alias("Get")]
     Task<TenantData?> Get();
 
-    /// <summary>The snapshot silos decide with, unless <paramref name="knownVersion"/> is current.</summary>
+    /// <summary>The snapshot silos check credentials and sign with, unless <paramref name="knownVersion"/> is current.</summary>
     [AlwaysInterleave, Alias("GetSnapshot")]
-    Task<SnapshotAnswer> GetSnapshot(string? knownVersion);
+    Task<SnapshotAnswer<TenantSnapshot>> GetSnapshot(string? knownVersion);
+
+    /// <summary>The stream directory silos fan out with, unless <paramref name="knownVersion"/> is current.</summary>
+    [AlwaysInterleave, Alias("GetDirectory")]
+    Task<SnapshotAnswer<TenantDirectory>> GetDirectory(string? knownVersion);
 
     /// <summary>Registers a receiver (its signing algorithm's key is created now, so it is published before the first SET).</summary>
     [Alias("RegisterReceiver")]

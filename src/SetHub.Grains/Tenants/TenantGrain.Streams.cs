@@ -63,7 +63,7 @@ internal sealed partial class TenantGrain
             return outcome;
         }
 
-        await ChangedAsync();
+        await ChangedAsync(TenantParts.Directory);
         return outcome;
     }
 
@@ -129,7 +129,7 @@ internal sealed partial class TenantGrain
         {
             await directory.PutStreamAsync(exact);
             _streams[streamId] = exact;
-            await ChangedAsync();
+            await ChangedAsync(TenantParts.Directory);
         }
     }
 
@@ -154,7 +154,7 @@ internal sealed partial class TenantGrain
 
         if (outcome.IsSuccess && before is not null && !SameRow(before, exact!))
         {
-            await ChangedAsync();
+            await ChangedAsync(TenantParts.Directory);
         }
 
         return outcome;
@@ -165,7 +165,7 @@ internal sealed partial class TenantGrain
         if (_streams.Remove(streamId))
         {
             await directory.DeleteStreamAsync(_tenantId, streamId);
-            await ChangedAsync();
+            await ChangedAsync(TenantParts.Directory);
         }
     }
 

@@ -31,7 +31,9 @@ internal sealed partial class TenantGrain(
     private readonly Dictionary<string, StreamRow> _streams = new(StringComparer.Ordinal);
     private string _tenantId = string.Empty;
     private string _version = NewVersion();
+    private string _directoryVersion = NewVersion();
     private TenantSnapshot? _snapshot;
+    private TenantDirectory? _directorySnapshot;
 
     private TenantData? Tenant => state.State.Tenant;
 
@@ -80,7 +82,7 @@ internal sealed partial class TenantGrain(
             state.State.Keys = [SigningKeyData.From(SigningKeyGenerator.Generate(_tenantId, SsfConstants.Algorithms.ES256, protector, now))];
             await state.WriteStateAsync();
             await directory.AddTenantAsync(_tenantId, now);
-            await ChangedAsync();
+            await ChangedAsync(TenantParts.Identity | TenantParts.Directory);
             return Outcome<TenantPutResult>.Success(new TenantPutResult(state.State.Tenant, Created: true, token));
         }
 
@@ -92,7 +94,7 @@ internal sealed partial class TenantGrain(
         var recompute = !before.EffectiveEventsSupported.SequenceEqual(updated.EffectiveEventsSupported, StringComparer.Ordinal);
         state.State.RecomputePending |= recompute;
         await state.WriteStateAsync();
-        await ChangedAsync();
+        await ChangedAsync(TenantParts.Identity);
         if (state.State.RecomputePending)
         {
             await RecomputeEventsDeliveredAsync();
@@ -103,17 +105,15 @@ internal sealed partial class TenantGrain(
 
     public Task<TenantData?> Get() => Task.FromResult(Tenant);
 
-    public Task<SnapshotAnswer> GetSnapshot(string? knownVersion)
-    {
-        if (Tenant is null)
-        {
-            return Task.FromResult(new SnapshotAnswer(Exists: false, _version, null));
-        }
+    public Task<SnapshotAnswer<TenantSnapshot>> GetSnapshot(string? knownVersion) =>
+        Task.FromResult(Tenant is null || knownVersion == _version
+            ? new SnapshotAnswer<TenantSnapshot>(Tenant is not null, _version, null)
+            : new SnapshotAnswer<TenantSnapshot>(Exists: true, _version, _snapshot ??= BuildSnapshot()));
 
-        return Task.FromResult(knownVersion == _version
-            ? new SnapshotAnswer(Exists: true, _version, null)
-            : new SnapshotAnswer(Exists: true, _version, _snapshot ??= BuildSnapshot()));
-    }
+    public Task<SnapshotAnswer<TenantDirectory>> GetDirectory(string? knownVersion) =>
+        Task.FromResult(Tenant is null || knownVersion == _directoryVersion
+            ? new SnapshotAnswer<TenantDirectory>(Tenant is not null, _directoryVersion, null)
+            : new SnapshotAnswer<TenantDirectory>(Exists: true, _directoryVersion, _directorySnapshot ??= BuildDirectory()));
 
     public async Task<Outcome<ReceiverRegistration>> RegisterReceiver(string name, string audience, string signingAlgorithm)
     {
@@ -133,7 +133,7 @@ internal sealed partial class TenantGrain(
         var row = new ReceiverRow(_tenantId, Identifiers.New(time), name, audience, signingAlgorithm, BearerTokens.Hash(token), time.GetUtcNow());
         await directory.PutReceiverAsync(row);
         _receivers[row.ReceiverId] = row;
-        await ChangedAsync();
+        await ChangedAsync(TenantParts.Identity);
         return Outcome<ReceiverRegistration>.Success(new ReceiverRegistration(ToData(row), token));
     }
 
@@ -151,7 +151,7 @@ internal sealed partial class TenantGrain(
         var revoked = receiver with { Revoked = true };
         await directory.PutReceiverAsync(revoked);
         _receivers[receiverId] = revoked;
-        await ChangedAsync();
+        await ChangedAsync(TenantParts.Identity);
         await FinishRevocationAsync(revoked);
         return true;
     }
@@ -167,7 +167,7 @@ internal sealed partial class TenantGrain(
         await state.WriteStateAsync();
 
         // A key rotated out (perhaps because it leaked) signs nothing more on any silo once this returns.
-        await ChangedAsync();
+        await ChangedAsync(TenantParts.Identity);
         return [.. fresh.Select(key => SigningKeyData.From(key).PublicOnly())];
     }
 
@@ -179,18 +179,41 @@ internal sealed partial class TenantGrain(
 
     private Failure NoSuchTenant() => Failure.NotFound($"No tenant '{_tenantId}'.");
 
-    /// <summary>A new state version, and every live silo told before the change is reported done.</summary>
-    private Task ChangedAsync()
+    /// <summary>A new version of what changed, and every live silo told before the change is reported done.</summary>
+    private Task ChangedAsync(TenantParts changed)
     {
-        _version = NewVersion();
-        _snapshot = null;
-        return broadcast.InvalidateAsync(_tenantId, _version);
+        if (changed.HasFlag(TenantParts.Identity))
+        {
+            _version = NewVersion();
+            _snapshot = null;
+        }
+
+        if (changed.HasFlag(TenantParts.Directory))
+        {
+            _directoryVersion = NewVersion();
+            _directorySnapshot = null;
+        }
+
+        return broadcast.InvalidateAsync(_tenantId, _version, _directoryVersion);
     }
 
     // Versions are compared for equality only, so a fresh activation simply starts a new one.
     private static string NewVersion() => Guid.NewGuid().ToString("N");
 
     private TenantSnapshot BuildSnapshot()
+    {
+        var keys = SigningKeyRing.Published(Keys(), time.GetUtcNow(), keyOptions.Value.RotationGracePeriod)
+            .Select(key => key.RetiredAt is null ? SigningKeyData.From(key) : SigningKeyData.From(key).PublicOnly())
+            .ToArray();
+        return new TenantSnapshot(
+            _version,
+            Tenant!,
+            state.State.TokenHash!,
+            [.. ActiveReceivers().Select(row => new SnapshotReceiver(row.ReceiverId, row.TokenHash))],
+            keys);
+    }
+
+    private TenantDirectory BuildDirectory()
     {
         var eventSets = new List<string[]>();
         var setIndex = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -207,17 +230,7 @@ internal sealed partial class TenantGrain(
             return new SnapshotStream(row.StreamId, row.ReceiverId, row.Audience, row.SigningAlgorithm, row.IncludesAllSubjects, row.Disabled, index);
         }).ToArray();
 
-        var keys = SigningKeyRing.Published(Keys(), time.GetUtcNow(), keyOptions.Value.RotationGracePeriod)
-            .Select(key => key.RetiredAt is null ? SigningKeyData.From(key) : SigningKeyData.From(key).PublicOnly())
-            .ToArray();
-        return new TenantSnapshot(
-            _version,
-            Tenant!,
-            state.State.TokenHash!,
-            [.. ActiveReceivers().Select(row => new SnapshotReceiver(row.ReceiverId, row.TokenHash))],
-            streams,
-            [.. eventSets],
-            keys);
+        return new TenantDirectory(_directoryVersion, streams, [.. eventSets]);
     }
 
     private async Task ResumeJobsAsync(CancellationToken cancellationToken)

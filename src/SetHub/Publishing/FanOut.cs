@@ -12,7 +12,7 @@ namespace SetHub.Publishing;
 /// </summary>
 internal static class FanOut
 {
-    public static IReadOnlyList<SnapshotStream> Targets(TenantView view, string eventType, SubjectIdentifier subject, IReadOnlyList<SubjectLookup> lookups)
+    public static IReadOnlyList<SnapshotStream> Targets(TenantDirectoryView view, string eventType, SubjectIdentifier subject, IReadOnlyList<SubjectLookup> lookups)
     {
         HashSet<string>? included = null;
         HashSet<string>? excluded = null;

@@ -52,6 +52,7 @@ internal sealed class Publisher(IGrainFactory grains, TenantSnapshots snapshots,
         var transaction = request.Transaction ?? Identifiers.New(time);
         var subjects = SubjectKeys.IndexKeys(request.Subject).Select(indexKey => grains.GetGrain<ISubjectGrain>(SubjectGrainKeys.For(tenantId, indexKey))).ToArray();
         var deadline = time.GetUtcNow() + RetryBudget;
+        var directory = snapshots.GetDirectoryAsync(tenantId); // fetched, if it must be, while the subjects are looked up
         var lookups = await Task.WhenAll(subjects.Select(subject => TransientRetry.RunAsync(subject.Lookup, deadline, time)));
         var optOuts = lookups.SelectMany(lookup => lookup.OptOuts).Select(optOut => (optOut.SubjectKey, optOut.SubjectJson)).ToArray();
 
@@ -67,7 +68,7 @@ internal sealed class Publisher(IGrainFactory grains, TenantSnapshots snapshots,
             return new PublishResult(transaction, 0);
         }
 
-        var targets = FanOut.Targets(view, request.EventType, request.Subject, lookups);
+        var targets = await directory is { } streams ? FanOut.Targets(streams, request.EventType, request.Subject, lookups) : [];
         var sets = Sign(view, request, transaction, targets);
         var queued = await AppendAsync(tenantId, targets, sets, deadline);
 

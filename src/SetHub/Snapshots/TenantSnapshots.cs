@@ -9,34 +9,45 @@ using SetHub.Grains.Tenants;
 namespace SetHub.Snapshots;
 
 /// <summary>
-/// This silo's snapshots of tenants, each used for at most <see cref="SnapshotLease.Duration"/> after it was asked for
-/// (measured on this silo's monotonic clock, from before the request) unless renewed. A tenant that changes tells every
-/// live silo through its silo agent, and waits for each to drop its snapshot or for its lease to run out; so a
-/// snapshot is never used to decide something its tenant would now decide otherwise. Renewing an unchanged snapshot is
-/// one small grain call per tenant and lease.
+/// This silo's snapshots of tenants, in two parts with their own versions: credentials and keys (checked on every
+/// request) and the stream directory (read by fan-out). A tenant that changes tells every live silo through its silo
+/// agent, and waits for each to drop the changed part or for its lease to run out (<see cref="LeasedSnapshot{TSnapshot, TView}"/>);
+/// so a snapshot is never used to decide something its tenant would now decide otherwise.
 /// </summary>
 internal sealed class TenantSnapshots(IGrainFactory grains, ISecretProtector protector) : ILocalTenantSnapshots, ISigningKeySource
 {
-    private static readonly long LeaseTicks = (long)(SnapshotLease.Duration.TotalSeconds * Stopwatch.Frequency);
-
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
     // Key material never changes for a kid: decrypted once per silo.
     private readonly ConcurrentDictionary<string, SigningKey> _keys = new(StringComparer.Ordinal);
 
-    /// <summary>The tenant's view, or <see langword="null"/> when there is no such tenant.</summary>
+    /// <summary>The tenant's settings, credentials and keys, or <see langword="null"/> when there is no such tenant.</summary>
     public ValueTask<TenantView?> GetAsync(string tenantId)
     {
-        var entry = _entries.GetOrAdd(tenantId, static _ => new Entry());
-        return entry.IsFresh(Stopwatch.GetTimestamp()) ? ValueTask.FromResult(entry.View) : new ValueTask<TenantView?>(entry.RefreshAsync(grains, tenantId));
+        var identity = _entries.GetOrAdd(tenantId, static _ => new Entry()).Identity;
+        return identity.IsFresh(Stopwatch.GetTimestamp())
+            ? ValueTask.FromResult(identity.View)
+            : new ValueTask<TenantView?>(identity.RefreshAsync(grains.GetGrain<ITenantGrain>(tenantId).GetSnapshot, static snapshot => new TenantView(snapshot)));
     }
 
-    public void Invalidate(string tenantId, string version)
+    /// <summary>The tenant's stream directory, or <see langword="null"/> when there is no such tenant.</summary>
+    public ValueTask<TenantDirectoryView?> GetDirectoryAsync(string tenantId)
     {
-        if (_entries.TryGetValue(tenantId, out var entry))
+        var directory = _entries.GetOrAdd(tenantId, static _ => new Entry()).Directory;
+        return directory.IsFresh(Stopwatch.GetTimestamp())
+            ? ValueTask.FromResult(directory.View)
+            : new ValueTask<TenantDirectoryView?>(directory.RefreshAsync(grains.GetGrain<ITenantGrain>(tenantId).GetDirectory, static snapshot => new TenantDirectoryView(snapshot)));
+    }
+
+    public bool Invalidate(string tenantId, string identityVersion, string directoryVersion)
+    {
+        if (!_entries.TryGetValue(tenantId, out var entry))
         {
-            entry.Invalidate(version);
+            return false;
         }
+
+        entry.Directory.Invalidate(directoryVersion);
+        return entry.Identity.Invalidate(identityVersion);
     }
 
     public async ValueTask<SigningKey> GetActiveKeyAsync(string tenantId, string algorithm, CancellationToken cancellationToken = default)
@@ -56,72 +67,8 @@ internal sealed class TenantSnapshots(IGrainFactory grains, ISecretProtector pro
 
     private sealed class Entry
     {
-        private readonly Lock _gate = new();
-        private Task<TenantView?>? _refresh;
-        private long _leaseUntil;
-        private long _generation;
+        public LeasedSnapshot<TenantSnapshot, TenantView> Identity { get; } = new();
 
-        public TenantView? View { get; private set; }
-
-        public string? Version { get; private set; }
-
-        public bool IsFresh(long now) => Volatile.Read(ref _leaseUntil) > now;
-
-        public void Invalidate(string version)
-        {
-            lock (_gate)
-            {
-                if (Version != version)
-                {
-                    _generation++;
-                    _leaseUntil = 0;
-                }
-            }
-        }
-
-        // One renewal at a time per tenant; callers meanwhile share it.
-        public Task<TenantView?> RefreshAsync(IGrainFactory grains, string tenantId)
-        {
-            lock (_gate)
-            {
-                return _refresh is { IsCompleted: false } running ? running : _refresh = FetchAsync(grains, tenantId);
-            }
-        }
-
-        private async Task<TenantView?> FetchAsync(IGrainFactory grains, string tenantId)
-        {
-            long started;
-            long generation;
-            string? known;
-            lock (_gate)
-            {
-                started = Stopwatch.GetTimestamp();
-                generation = _generation;
-                known = Version;
-            }
-
-            var answer = await grains.GetGrain<ITenantGrain>(tenantId).GetSnapshot(known);
-            lock (_gate)
-            {
-                if (!answer.Exists)
-                {
-                    View = null;
-                }
-                else if (answer.Snapshot is { } snapshot)
-                {
-                    View = new TenantView(snapshot);
-                }
-
-                Version = answer.Version;
-
-                // An invalidation that arrived meanwhile may be newer than this answer: then the next use asks again.
-                if (generation == _generation)
-                {
-                    _leaseUntil = started + LeaseTicks;
-                }
-
-                return View;
-            }
-        }
+        public LeasedSnapshot<TenantDirectory, TenantDirectoryView> Directory { get; } = new();
     }
 }

@@ -46,11 +46,15 @@ public sealed class TestSiloServices : ITransmitterUrls, ISigningKeySource
 /// <summary>One silo's silo-agent targets, recording what grains told this silo.</summary>
 public sealed class RecordingSiloTargets : ILocalTenantSnapshots, ILocalPollWaiters
 {
-    public ConcurrentQueue<(string TenantId, string Version)> Invalidations { get; } = new();
+    public ConcurrentQueue<(string TenantId, string IdentityVersion, string DirectoryVersion)> Invalidations { get; } = new();
 
     public ConcurrentQueue<(string StreamKey, StreamSignal Signal)> Signals { get; } = new();
 
-    public void Invalidate(string tenantId, string version) => Invalidations.Enqueue((tenantId, version));
+    public bool Invalidate(string tenantId, string identityVersion, string directoryVersion)
+    {
+        Invalidations.Enqueue((tenantId, identityVersion, directoryVersion));
+        return true;
+    }
 
     public void Signal(string streamKey, StreamSignal signal) => Signals.Enqueue((streamKey, signal));
 
