@@ -20,7 +20,7 @@ public sealed record HubSettingOverride(string? Scenario, string Argument);
 /// </summary>
 public sealed class BenchOptions
 {
-    public static readonly IReadOnlyList<string> DefaultScenarios = ["push", "poll", "fanout", "longpoll", "failover"];
+    public static readonly IReadOnlyList<string> DefaultScenarios = ["push", "poll", "fanout", "longpoll", "failover", "crossnode"];
     public static readonly IReadOnlyList<string> KnownScenarios = [.. DefaultScenarios, "soak"];
 
     public bool Quick { get; private init; }
@@ -72,8 +72,8 @@ public sealed class BenchOptions
     public const string Usage = """
         usage: bench/run.sh [--quick] [--scenarios a,b,...] [--modes sqlite,postgres]
                             [--soak-duration 10m] [--poll-streams 20,200] [--hub-setting [scenario:]Key=Value]...
-          scenarios: push, poll, fanout, longpoll, failover (default set), soak (opt-in)
-          --hub-setting adds a hub setting, e.g. --hub-setting push:SetHub:Delivery:MaxConcurrentStreams=128
+          scenarios: push, poll, fanout, longpoll, failover, crossnode (default set), soak (opt-in)
+          --hub-setting adds a hub setting, e.g. --hub-setting push:SetHub:Delivery:MaxConcurrentPushes=512
         """;
 
     public static BenchOptions Parse(string[] args)
@@ -157,7 +157,7 @@ public sealed class BenchOptions
         _ => TimeSpan.Parse(value, CultureInfo.InvariantCulture),
     };
 
-    // "push:SetHub:Delivery:MaxConcurrentStreams=128" or "SetHub:Poll:LongPollTimeout=00:05:00".
+    // "push:SetHub:Delivery:MaxConcurrentPushes=512" or "SetHub:Poll:LongPollTimeout=00:05:00".
     private static HubSettingOverride Setting(string value)
     {
         var setting = value.TrimStart('-');

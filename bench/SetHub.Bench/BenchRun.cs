@@ -116,6 +116,9 @@ public sealed class BenchRun(BenchOptions options)
                 case "failover":
                     yield return new FailoverScenario();
                     break;
+                case "crossnode":
+                    yield return new CrossNodeScenario();
+                    break;
                 case "soak":
                     yield return new SoakScenario();
                     break;

@@ -6,8 +6,8 @@ namespace SetHub.Bench.Hosting;
 /// <summary>
 /// Starts the hub nodes of a scenario run on a fresh store: a new SQLite file, or a new database on the bench's
 /// PostgreSQL server. Every node gets the settings the bench needs (operator token, loopback push, quiet logs), the
-/// cluster settings the Orleans engine needs to run several nodes on one host (distinct silo ports, no gateway,
-/// loopback address; today's engine ignores them) and one public base URL (node 0's), then the scenario's own, then
+/// cluster settings needed to run several nodes on one host (distinct silo ports, no gateway, loopback address) and
+/// one public base URL (node 0's), then the scenario's own, then
 /// the command line's.
 /// </summary>
 public sealed class HubLauncher(BenchOptions options, PostgresServer? postgres, HttpClient http)

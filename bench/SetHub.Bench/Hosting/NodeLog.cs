@@ -45,7 +45,7 @@ public sealed partial class NodeLog(string path) : IDisposable
         }
     }
 
-    /// <summary>Lines saying a silo was declared dead (Orleans membership), verbatim.</summary>
+    /// <summary>Lines of Orleans membership voting to evict a silo, evicting it, or a silo told it is dead, verbatim.</summary>
     public IReadOnlyList<string> Deaths
     {
         get
@@ -146,7 +146,8 @@ public sealed partial class NodeLog(string path) : IDisposable
     [GeneratedRegex(@"^(?<level>warn|fail|crit): (?<category>[^\[]+)\[")]
     private static partial Regex Header();
 
-    // Orleans logs "… declared dead …" or "Silo S127.0.0.1:… is dead" when membership evicts a silo.
-    [GeneratedRegex(@"declared dead|Silo .* is dead", RegexOptions.IgnoreCase)]
+    // Orleans 10 (MembershipTableManager): "Voting to evict '…'" and "Evicting '…'" (Information), "I should be Dead
+    // according to the membership table" (Warning) and "I have been told I am dead, so this silo will stop!" (Error).
+    [GeneratedRegex(@"Voting to evict|Evicting '|I should be Dead|told I am dead", RegexOptions.IgnoreCase)]
     private static partial Regex SiloDeath();
 }

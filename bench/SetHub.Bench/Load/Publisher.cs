@@ -9,10 +9,13 @@ public sealed record PublishOutcome(bool Accepted, int Streams, int Attempts, st
 
 /// <summary>
 /// Publishes events of one tenant through <c>POST /admin/tenants/{id}/events</c>, spreading publishes over the nodes
-/// round robin. With retries on, a publish that fails with 5xx or a broken connection is sent again to the node after
-/// the one that failed, with the same body (so the same <c>txn</c>), as a careful publisher would.
+/// round robin, or each to the node that <c>route</c> (when given) picks by its txn: crossnode publishes through another
+/// node than the one its stream's poll waits on. With retries on, a publish that fails with 5xx or a broken
+/// connection is sent again to the node after the one that failed, with the same body (so the same <c>txn</c>), as a
+/// careful publisher would.
 /// </summary>
-public sealed class Publisher(HttpClient http, IReadOnlyList<Uri> nodes, string tenantId, string token, DeliveryLedger ledger)
+public sealed class Publisher(
+    HttpClient http, IReadOnlyList<Uri> nodes, string tenantId, string token, DeliveryLedger ledger, Func<string, int>? route = null)
 {
     private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan RetryPause = TimeSpan.FromMilliseconds(100);
@@ -50,7 +53,7 @@ public sealed class Publisher(HttpClient http, IReadOnlyList<Uri> nodes, string 
         ledger.Sending(txn);
         // A retry goes to the next node of this publish's own sequence: taking the next of the shared round robin
         // could land on the dead node again and again, whenever other publishes advance it by a multiple of the nodes.
-        var first = (int)((ulong)Interlocked.Increment(ref _next) % (ulong)nodes.Count);
+        var first = route is null ? (int)((ulong)Interlocked.Increment(ref _next) % (ulong)nodes.Count) : route(txn);
         for (var attempt = 1; ; attempt++)
         {
             var node = nodes[(first + attempt - 1) % nodes.Count];
@@ -58,7 +61,7 @@ public sealed class Publisher(HttpClient http, IReadOnlyList<Uri> nodes, string 
             var (streams, error) = await SendAsync(node, body, cancellationToken);
             if (error is null)
             {
-                ledger.Accepted(streams);
+                ledger.Accepted(txn, streams);
                 return new PublishOutcome(true, streams, attempt, null);
             }
 

@@ -4,6 +4,10 @@ using SetHub.Bench.Api;
 
 namespace SetHub.Bench.Measure;
 
+/// <summary>When one publish was sent, answered 202, and the first of its SETs delivered (Stopwatch timestamps; null
+/// when it was not answered 202, or nothing of it delivered).</summary>
+public sealed record PublishTimes(string Txn, long SentAt, long? AcceptedAt, long? ArrivedAt);
+
 /// <summary>
 /// What was published and what arrived, matched by <c>txn</c>: SETs expected (the <c>streams</c> count of each 202),
 /// delivered (one per stream and txn), duplicates, and publish-to-arrival latency. Thread-safe: the receiver and the
@@ -15,6 +19,8 @@ public sealed class DeliveryLedger
     private readonly ConcurrentDictionary<string, byte> _jtis = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(int Stream, string Txn), byte> _pairs = new();
     private readonly List<(long At, long SentAt)>[]? _arrivals;
+    private readonly ConcurrentDictionary<string, long>? _acceptedAt;
+    private readonly ConcurrentDictionary<string, long>? _arrivedAt;
     private long _expected;
     private long _delivered;
     private long _duplicateJtis;
@@ -27,11 +33,19 @@ public sealed class DeliveryLedger
 
     /// <param name="keepArrivalsOfStreams">When set, every arrival time is kept per stream (streams 0 … n-1), for
     /// figures about gaps in delivery.</param>
-    public DeliveryLedger(int keepArrivalsOfStreams = 0)
+    /// <param name="keepPublishTimes">When set, the time of each publish's 202 and of its first delivery are kept,
+    /// for latencies measured from the 202 (<see cref="PublishTimesInLatencyWindow"/>).</param>
+    public DeliveryLedger(int keepArrivalsOfStreams = 0, bool keepPublishTimes = false)
     {
         if (keepArrivalsOfStreams > 0)
         {
             _arrivals = [.. Enumerable.Range(0, keepArrivalsOfStreams).Select(_ => new List<(long, long)>())];
+        }
+
+        if (keepPublishTimes)
+        {
+            _acceptedAt = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
+            _arrivedAt = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
         }
     }
 
@@ -75,6 +89,14 @@ public sealed class DeliveryLedger
     /// <summary>The hub accepted the publish (202) and queued it for <paramref name="streams"/> streams.</summary>
     public void Accepted(int streams) => Interlocked.Add(ref _expected, streams);
 
+    /// <inheritdoc cref="Accepted(int)"/>
+    /// <remarks>Read as soon as the 202's body was, so the time is when the publisher learnt of it.</remarks>
+    public void Accepted(string txn, int streams)
+    {
+        _acceptedAt?.TryAdd(txn, Stopwatch.GetTimestamp());
+        Accepted(streams);
+    }
+
     public void Acknowledge(int count) => Interlocked.Add(ref _acknowledged, count);
 
     /// <summary>A SET reached stream <paramref name="stream"/> at <paramref name="at"/> (a Stopwatch timestamp).</summary>
@@ -105,6 +127,7 @@ public sealed class DeliveryLedger
         }
 
         Interlocked.Increment(ref _delivered);
+        _arrivedAt?.TryAdd(claims.Txn, at);
         if (sentAt >= Interlocked.Read(ref _latencyFrom) && sentAt < Interlocked.Read(ref _latencyUntil))
         {
             Latency.Add(Stopwatch.GetElapsedTime(sentAt, at).TotalMilliseconds);
@@ -118,6 +141,25 @@ public sealed class DeliveryLedger
                 list.Add((at, sentAt));
             }
         }
+    }
+
+    /// <summary>
+    /// The times of every publish sent inside the latency window (only with <c>keepPublishTimes</c>): an answer may
+    /// arrive before its 202 does, so latencies from the 202 are computed once both are in, not on arrival.
+    /// </summary>
+    public IReadOnlyList<PublishTimes> PublishTimesInLatencyWindow()
+    {
+        if (_acceptedAt is null || _arrivedAt is null)
+        {
+            return [];
+        }
+
+        var (from, until) = (Interlocked.Read(ref _latencyFrom), Interlocked.Read(ref _latencyUntil));
+        return [.. _sentAt.Where(sent => sent.Value >= from && sent.Value < until).Select(sent => new PublishTimes(
+            sent.Key,
+            sent.Value,
+            _acceptedAt.TryGetValue(sent.Key, out var accepted) ? accepted : null,
+            _arrivedAt.TryGetValue(sent.Key, out var arrived) ? arrived : null))];
     }
 
     /// <summary>The arrivals of one stream (arrival and publish send times), in arrival order.</summary>

@@ -10,7 +10,7 @@ namespace SetHub.Bench.Scenarios;
 /// <summary>
 /// Soak (opt-in): three nodes on one PostgreSQL database under saturating push load for a long time (10 minutes by
 /// default). Reports throughput minute by minute, errors, and whether a node exited or was declared dead by the
-/// cluster's membership (the Orleans engine logs such deaths; today's engine has no membership).
+/// cluster's Orleans membership (a false eviction: no node is killed).
 /// </summary>
 public sealed class SoakScenario : IScenario
 {
@@ -18,6 +18,9 @@ public sealed class SoakScenario : IScenario
     private const int Streams = 300;
     private const int GroupSize = 10;
     private const int BacklogCap = 3000;
+
+    // Orleans logs a vote to evict a silo and the eviction itself at Information: the soak shows them, and no more.
+    private static readonly string[] Settings = ["--Logging:LogLevel:Orleans.Runtime.MembershipService.MembershipTableManager=Information"];
     private const int Publishers = 32;
     private static readonly TimeSpan Bucket = TimeSpan.FromMinutes(1);
 
@@ -29,7 +32,7 @@ public sealed class SoakScenario : IScenario
     {
         var duration = context.Quick && context.Options.SoakDuration > TimeSpan.FromSeconds(30) ? TimeSpan.FromSeconds(30) : context.Options.SoakDuration;
         var bucket = duration < Bucket * 2 ? TimeSpan.FromSeconds(10) : Bucket;
-        await using var cluster = await context.StartHubAsync(Name, Nodes, [], cancellationToken);
+        await using var cluster = await context.StartHubAsync(Name, Nodes, Settings, cancellationToken);
         var meter = context.Meter(cluster);
         var receiver = context.Receiver;
         var notes = new List<string>();
@@ -90,7 +93,7 @@ public sealed class SoakScenario : IScenario
             new("throughput.min_bucket", $"slowest {bucket.TotalSeconds:0} s bucket", buckets.Count == 0 ? null : buckets.Min(), "SETs/s", Better.Higher),
             new("throughput.max_bucket", $"fastest {bucket.TotalSeconds:0} s bucket", buckets.Count == 0 ? null : buckets.Max(), "SETs/s", Better.Higher),
             new("node_exits", "nodes that exited", exits.Count, "nodes", Better.Lower, Target: Target.Exactly(0)),
-            new("silo_deaths", "log lines declaring a silo dead", deaths.Length, "lines", Better.Lower, Target: Target.Exactly(0)),
+            new("silo_deaths", "membership votes to evict a silo, evictions and deaths (log lines)", deaths.Length, "lines", Better.Lower, Target: Target.Exactly(0)),
             new("publish_errors", "failed publish attempts", publisher.Errors.Values.Sum(), "attempts", Better.Lower),
             new("lost", "lost SETs (202 but not received within the drain)", ledger.Outstanding, "SETs", Better.Lower, Target: Target.Exactly(0)),
             new("duplicates", "duplicate deliveries (same jti again)", ledger.DuplicateJtis, "SETs", Better.Lower),
