@@ -17,7 +17,7 @@ namespace SetHub.Delivery;
 /// receiver with 401.
 /// </summary>
 internal sealed class LongPolls(
-    IGrainFactory grains,
+    StreamGrainReferences streamGrains,
     TenantSnapshots snapshots,
     PollWaiters waiters,
     ILocalSiloDetails silo,
@@ -31,7 +31,7 @@ internal sealed class LongPolls(
         ArgumentNullException.ThrowIfNull(request);
         var settings = options.Value;
         var key = new StreamKey(caller.TenantId!, streamId);
-        var grain = grains.GetGrain<IStreamGrain>(key.ToString());
+        var grain = streamGrains.For(key);
         var maxEvents = Math.Min(request.MaxEvents ?? int.MaxValue, settings.MaxEventsPerResponse);
         var acks = request.Acks.ToArray();
         var errors = request.Errors.Select(error => new SetErrorData(error.Key, error.Value.Error, error.Value.Description)).ToArray();

@@ -13,7 +13,7 @@ internal sealed partial class StreamRecovery(
     IClusterMembershipService membership,
     ILocalSiloDetails silo,
     ISetLog log,
-    IGrainFactory grains,
+    StreamGrainReferences streamGrains,
     ILogger<StreamRecovery> logger) : ILifecycleParticipant<ISiloLifecycle>, IDisposable
 {
     private const int MaxConcurrentWakes = 64;
@@ -75,7 +75,7 @@ internal sealed partial class StreamRecovery(
     {
         try
         {
-            await grains.GetGrain<IStreamGrain>(stream.ToString()).Wake();
+            await streamGrains.For(stream).Wake();
         }
         catch (Exception exception)
         {

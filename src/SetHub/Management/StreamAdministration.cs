@@ -8,7 +8,7 @@ using SetHub.Grains.Tenants;
 namespace SetHub.Management;
 
 /// <summary>The operator's view of a tenant's streams: inspection, status changes by the transmitter, dead letters.</summary>
-internal sealed class StreamAdministration(IGrainFactory grains)
+internal sealed class StreamAdministration(IGrainFactory grains, StreamGrainReferences streamGrains)
 {
     /// <summary>The most dead letters one listing returns, and the most <c>jtis</c> one re-drive names.</summary>
     public const int MaxDeadLetters = 1000;
@@ -61,5 +61,5 @@ internal sealed class StreamAdministration(IGrainFactory grains)
         return (await Stream(tenantId, streamId).Redrive(jtis.Value?.ToArray())).ToResult();
     }
 
-    private IStreamGrain Stream(string tenantId, string streamId) => grains.GetGrain<IStreamGrain>(new StreamKey(tenantId, streamId).ToString());
+    private IStreamGrain Stream(string tenantId, string streamId) => streamGrains.For(new StreamKey(tenantId, streamId));
 }

@@ -13,7 +13,7 @@ namespace SetHub.Management;
 /// here before any grain is asked; configuration changes go through the tenant, so its directory follows them; the
 /// rest goes straight to the stream, which answers only its own receiver (R108).
 /// </summary>
-internal sealed class StreamManagement(IGrainFactory grains, IPushEndpointPolicy endpointPolicy)
+internal sealed class StreamManagement(IGrainFactory grains, StreamGrainReferences streamGrains, IPushEndpointPolicy endpointPolicy)
 {
     /// <summary>Creates a stream (SSF 1.0 §8.1.1.1).</summary>
     public async Task<Result<StreamData>> CreateAsync(Caller caller, JsonElement body, CancellationToken cancellationToken)
@@ -115,5 +115,5 @@ internal sealed class StreamManagement(IGrainFactory grains, IPushEndpointPolicy
 
     private ITenantGrain Tenant(Caller caller) => grains.GetGrain<ITenantGrain>(caller.TenantId!);
 
-    private IStreamGrain Stream(Caller caller, string streamId) => grains.GetGrain<IStreamGrain>(new StreamKey(caller.TenantId!, streamId).ToString());
+    private IStreamGrain Stream(Caller caller, string streamId) => streamGrains.For(new StreamKey(caller.TenantId!, streamId));
 }

@@ -26,7 +26,7 @@ internal sealed record PublishResult(string Transaction, int Streams);
 /// way leaves some streams with their SET and others without. The SETs' <c>jti</c>s derive from the publish, so the
 /// publisher's retry with the same <c>txn</c> and event lands on the SETs already queued and adds only the missing ones.
 /// </summary>
-internal sealed class Publisher(IGrainFactory grains, TenantSnapshots snapshots, ITransmitterUrls urls, TimeProvider time)
+internal sealed class Publisher(IGrainFactory grains, StreamGrainReferences streamGrains, TenantSnapshots snapshots, ITransmitterUrls urls, TimeProvider time)
 {
     // Below this many streams, signing in parallel costs more than it saves.
     private const int ParallelSigningThreshold = 32;
@@ -143,7 +143,7 @@ internal sealed class Publisher(IGrainFactory grains, TenantSnapshots snapshots,
     // idempotent anyway (the jti derives from the publish), so one that failed after it was written is harmless.
     private Task<AppendResult> AppendOneAsync(string tenantId, string streamId, SetToAppend set, DateTimeOffset deadline)
     {
-        var stream = grains.GetGrain<IStreamGrain>(new StreamKey(tenantId, streamId).ToString());
+        var stream = streamGrains.For(new StreamKey(tenantId, streamId));
         return TransientRetry.RunAsync(() => stream.Append(set), deadline, time);
     }
 
