@@ -191,20 +191,14 @@ internal static class PostgresLogBatch
         var appends = writes.SelectMany(write => write.Write.Appends.Select(entry => (write, entry))).ToArray();
         if (appends.Length > 0)
         {
-            // Only the rows that were not inserted come back (a jti the stream already has: a retried publish), so a
-            // fan-out to 10,000 streams reads nothing back. Rows of fenced streams are in neither set.
+            var inserted = new HashSet<(string, string, string)>();
             batch.BatchCommands.Add(Command($"""
-                WITH v AS (
-                    SELECT v.t, v.s, v.p, v.j, v.tok, v.et, v.c, v.q
-                    FROM unnest(@t, @s, @e, @p, @j, @tok, @et, @c, @q) AS v(t, s, e, p, j, tok, et, c, q) {Fenced}),
-                inserted AS (
-                    INSERT INTO set_log (tenant_id, stream_id, pos, jti, token, event_type, is_control, created_at, queued_at, attempts, state)
-                    SELECT v.t, v.s, v.p, v.j, v.tok, v.et, v.c, v.q, v.q, 0, {Queued} FROM v
-                    ORDER BY v.t, v.s, v.p
-                    ON CONFLICT (tenant_id, stream_id, jti) DO NOTHING
-                    RETURNING tenant_id, stream_id, jti)
-                SELECT v.t, v.s, v.j FROM v
-                WHERE NOT EXISTS (SELECT 1 FROM inserted i WHERE i.tenant_id = v.t AND i.stream_id = v.s AND i.jti = v.j)
+                INSERT INTO set_log (tenant_id, stream_id, pos, jti, token, event_type, is_control, created_at, queued_at, attempts, state)
+                SELECT v.t, v.s, v.p, v.j, v.tok, v.et, v.c, v.q, v.q, 0, {Queued}
+                FROM unnest(@t, @s, @e, @p, @j, @tok, @et, @c, @q) AS v(t, s, e, p, j, tok, et, c, q) {Fenced}
+                ORDER BY v.t, v.s, v.p
+                ON CONFLICT (tenant_id, stream_id, jti) DO NOTHING
+                RETURNING tenant_id, stream_id, jti
                 """,
                 [.. StreamColumns(appends.Select(row => row.write)), Bigint("p", appends.Select(row => row.entry.Position)),
                  Text("j", appends.Select(row => row.entry.Jti)), Text("tok", appends.Select(row => row.entry.Token)),
@@ -212,13 +206,16 @@ internal static class PostgresLogBatch
                  Bigint("q", appends.Select(row => row.entry.QueuedAt.ToUnixTimeMilliseconds()))]));
             readers.Add(async reader =>
             {
-                Dictionary<(StreamKey, string), WriteOperation>? byJti = null;
                 while (await reader.ReadAsync(cancellationToken))
                 {
-                    byJti ??= appends.GroupBy(row => (row.write.Stream, row.entry.Jti)).ToDictionary(group => group.Key, group => group.First().write);
-                    if (byJti.TryGetValue((new StreamKey(reader.GetString(0), reader.GetString(1)), reader.GetString(2)), out var write))
+                    inserted.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
+                }
+
+                foreach (var (write, entry) in appends)
+                {
+                    if (!write.Fenced && !inserted.Contains((write.Stream.TenantId, write.Stream.StreamId, entry.Jti)))
                     {
-                        write.Duplicates.Add(reader.GetString(2));
+                        write.Duplicates.Add(entry.Jti);
                     }
                 }
             });
