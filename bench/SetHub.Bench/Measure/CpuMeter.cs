@@ -33,7 +33,7 @@ public sealed class CpuMeter(Func<IReadOnlyList<int>> hubPids, int? postmasterPi
             var (busy, total) = ProcFs.MachineCpuTicks();
             var hubs = hubPids();
             var hubTicks = hubs.Sum(Ticks);
-            var postgresTicks = PostgresPids().Sum(Ticks);
+            var postgresTicks = PostgresTicks();
             var own = hubTicks + postgresTicks + Ticks(Environment.ProcessId);
             return new CpuSnapshot(Stopwatch.GetTimestamp(), busy, total, hubTicks, postgresTicks, own);
         }
@@ -61,13 +61,26 @@ public sealed class CpuMeter(Func<IReadOnlyList<int>> hubPids, int? postmasterPi
         return _lastTicks.GetValueOrDefault(pid);
     }
 
-    private int[] PostgresPids()
+    // PostgreSQL starts and ends a backend per connection, and a pool's connections come and go within a long window:
+    // a backend's CPU moves into the postmaster's cutime/cstime when the postmaster reaps it, so the postmaster counted
+    // with its reaped children plus the backends still alive is continuous across a backend's exit (and no exited
+    // backend's last reading is kept, which would count it twice).
+    private long PostgresTicks()
     {
         if (postmasterPid is not { } postmaster)
         {
-            return [];
+            return 0;
         }
 
-        return ProcFs.AllPids().Where(pid => pid == postmaster || ProcFs.ParentPid(pid) == postmaster).ToArray();
+        var ticks = ProcFs.ProcessAndReapedChildrenCpuTicks(postmaster) ?? 0;
+        foreach (var pid in ProcFs.AllPids())
+        {
+            if (pid != postmaster && ProcFs.ParentPid(pid) == postmaster)
+            {
+                ticks += ProcFs.ProcessCpuTicks(pid) ?? 0;
+            }
+        }
+
+        return ticks;
     }
 }

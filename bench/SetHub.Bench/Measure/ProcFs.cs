@@ -24,6 +24,15 @@ public static class ProcFs
         return fields is null ? null : Long(fields[11]) + Long(fields[12]);
     }
 
+    /// <summary>utime + stime of a process plus cutime + cstime, the CPU of the children it has already reaped; null
+    /// when it is gone.</summary>
+    public static long? ProcessAndReapedChildrenCpuTicks(int pid)
+    {
+        var fields = StatFields(pid);
+        // cutime is field 16, cstime field 17 (proc(5)).
+        return fields is null ? null : Long(fields[11]) + Long(fields[12]) + Long(fields[13]) + Long(fields[14]);
+    }
+
     /// <summary>The parent of a process, or null when it is gone.</summary>
     public static int? ParentPid(int pid)
     {
