@@ -20,6 +20,8 @@ internal sealed class LeasedSnapshot<TSnapshot, TView>
 
     private readonly Lock _gate = new();
     private Task<TView?>? _refresh;
+    private long _refreshGeneration;
+    private long _appliedGeneration = -1;
     private long _leaseUntil;
     private long _generation;
     private string? _version;
@@ -45,40 +47,44 @@ internal sealed class LeasedSnapshot<TSnapshot, TView>
         }
     }
 
-    /// <summary>Renews the snapshot: one renewal at a time, which callers meanwhile share.</summary>
+    /// <summary>
+    /// Renews the snapshot: one renewal at a time, which callers meanwhile share — unless an invalidation came after
+    /// the running one began. That renewal may answer with the tenant as it was before the change, and a caller who
+    /// comes after the change (with a token the tenant has just issued, say) must be answered after it too.
+    /// </summary>
     public Task<TView?> RefreshAsync(Func<string?, Task<SnapshotAnswer<TSnapshot>>> fetch, Func<TSnapshot, TView> compile)
     {
         lock (_gate)
         {
-            return _refresh is { IsCompleted: false } running ? running : _refresh = FetchAsync(fetch, compile);
+            if (_refresh is { IsCompleted: false } running && _refreshGeneration == _generation)
+            {
+                return running;
+            }
+
+            _refreshGeneration = _generation;
+            return _refresh = FetchAsync(fetch, compile, _generation, _version);
         }
     }
 
-    private async Task<TView?> FetchAsync(Func<string?, Task<SnapshotAnswer<TSnapshot>>> fetch, Func<TSnapshot, TView> compile)
+    private async Task<TView?> FetchAsync(
+        Func<string?, Task<SnapshotAnswer<TSnapshot>>> fetch, Func<TSnapshot, TView> compile, long generation, string? known)
     {
-        long started;
-        long generation;
-        string? known;
-        lock (_gate)
-        {
-            started = Stopwatch.GetTimestamp();
-            generation = _generation;
-            known = _version;
-        }
-
+        var started = Stopwatch.GetTimestamp();
         var answer = await fetch(known);
         var compiled = answer.Snapshot is { } snapshot ? compile(snapshot) : null;
         lock (_gate)
         {
-            if (!answer.Exists)
+            // A renewal overtaken by a newer one has nothing to keep (its callers all came before the newer one's
+            // invalidation, so the newer view answers them as well); nor has an "unchanged" answer about a version
+            // this silo no longer holds.
+            var stale = generation < _appliedGeneration || (answer.Exists && compiled is null && known != _version);
+            if (stale)
             {
-                View = null;
-            }
-            else if (compiled is not null)
-            {
-                View = compiled;
+                return View;
             }
 
+            _appliedGeneration = generation;
+            View = answer.Exists ? compiled ?? View : null;
             _version = answer.Version;
 
             // An invalidation that arrived meanwhile may be newer than this answer: then the next use asks again.
