@@ -1,5 +1,4 @@
 using System.Data.Common;
-using SetHub.Core.Storage;
 
 namespace SetHub.Storage.Relational;
 
@@ -22,32 +21,27 @@ public abstract class RelationalDatabase
     /// <summary>Adds a list-of-strings parameter in the form <see cref="InList"/> expects.</summary>
     public abstract void AddList(DbCommand command, string parameterName, IReadOnlyList<string> values);
 
-    /// <summary>The two-argument minimum function: <c>MIN</c> in SQLite, <c>LEAST</c> in PostgreSQL.</summary>
-    public abstract string Least { get; }
-
-    /// <summary>Row-lock clause for claiming rows that other nodes must skip (<c>FOR UPDATE SKIP LOCKED</c>), or
-    /// empty where writers are serialized anyway.</summary>
-    public virtual string ForUpdateSkipLocked => string.Empty;
-
-    /// <summary>Row-lock clause that makes a concurrent update of the rows wait for this transaction
-    /// (<c>FOR SHARE</c>), or empty where writers are serialized anyway.</summary>
+    /// <summary>Row-lock clause that makes a concurrent update of the rows wait for this transaction (<c>FOR SHARE</c>):
+    /// a stream's log writes share-lock its head, so a new activation's claim waits for them. Empty where writers are
+    /// serialized anyway.</summary>
     public virtual string ForShare => string.Empty;
 
-    /// <summary>Row-lock clause for rows a transaction reads in order to rewrite them from what it read
-    /// (<c>FOR UPDATE</c>), or empty where writers are serialized anyway.</summary>
+    /// <summary>Row-lock clause for a row a transaction reads in order to rewrite it from what it read (<c>FOR
+    /// UPDATE</c>; the membership version row), or empty where writers are serialized anyway.</summary>
     public virtual string ForUpdate => string.Empty;
 
-    /// <summary>Inserts SETs into the queue in the caller's transaction, each in the lane its stream gives it, skipping
-    /// SETs whose stream is gone or disabled (non-control SETs). Providers may override with a bulk form.</summary>
-    public virtual Task<IReadOnlyList<EnqueuedSet>> InsertSetsAsync(
-        DbConnection connection, DbTransaction transaction, IReadOnlyList<QueuedSet> sets, CancellationToken cancellationToken) =>
-        QueueWriter.InsertRowByRowAsync(connection, transaction, sets, cancellationToken);
+    /// <summary>How many SET log batches may be in flight at once (see <see cref="SetLog.LogCommitter"/>).</summary>
+    public virtual int LogLanes => 1;
 
-    /// <summary>Tells the push scheduler these streams have work from <paramref name="now"/> (see
-    /// <see cref="QueueWriter.MarkDueAssignments"/>). Providers may override with a bulk form.</summary>
-    public virtual Task MarkPushDueAsync(
-        DbConnection connection, DbTransaction transaction, IReadOnlyList<(string TenantId, string StreamId)> streams, DateTimeOffset now, bool resetBackoff, CancellationToken cancellationToken) =>
-        QueueWriter.MarkDueRowByRowAsync(this, connection, transaction, streams, now, resetBackoff, cancellationToken);
+    /// <summary>Runs one batch of SET log operations in one transaction, setting each operation's result. Providers
+    /// may override with a bulk form; the results must be the same.</summary>
+    public virtual Task ExecuteLogBatchAsync(IReadOnlyList<SetLog.LogOperation> operations, CancellationToken cancellationToken) =>
+        WriteAsync((connection, transaction) => SetLog.RowByRowLogBatch.ExecuteAsync(this, connection, transaction, operations, cancellationToken), cancellationToken);
+
+    /// <summary>The name to use in SQL for a table of SetHub's Orleans providers (grain state, reminders, membership):
+    /// the bare name where they sit beside the other tables, a schema-qualified one where they have a schema of their
+    /// own (PostgreSQL keeps them apart from the tables keyed by tenant).</summary>
+    public virtual string OrleansTable(string name) => name;
 
     /// <summary>Makes concurrent migration runs wait for each other (inside the migration transaction).</summary>
     public virtual Task LockForMigrationAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>

@@ -1,13 +1,18 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using SetHub.Core.Storage;
+using SetHub.Storage.Relational.SetLog;
 
 namespace SetHub.Storage.Relational;
 
 /// <summary>Registers the relational store implementations over a provider's <see cref="RelationalDatabase"/>.</summary>
 public static class RelationalStoreServiceCollectionExtensions
 {
+    /// <summary>The most rows one SET log batch writes.</summary>
+    private const int MaxBatchWeight = 4000;
+
     /// <summary>Registers a provider's database (as itself, as <see cref="RelationalDatabase"/> and as the store
-    /// initializer) and every store interface on top of it.</summary>
+    /// initializer), the SET log with its committer, and the row stores the grains own.</summary>
     public static IServiceCollection AddRelationalStores<TDatabase>(this IServiceCollection services, TDatabase database)
         where TDatabase : RelationalDatabase, IStoreInitializer
     {
@@ -15,17 +20,14 @@ public static class RelationalStoreServiceCollectionExtensions
         services.AddSingleton<RelationalDatabase>(database);
         services.AddSingleton<IStoreInitializer>(database);
         services.AddSingleton<ISettingsStore, RelationalSettingsStore>();
-        services.AddSingleton<RelationalTenantStore>();
-        services.AddSingleton<ITenantStore>(sp => sp.GetRequiredService<RelationalTenantStore>());
-        services.AddSingleton<RelationalReceiverStore>();
-        services.AddSingleton<IReceiverStore>(sp => sp.GetRequiredService<RelationalReceiverStore>());
-        services.AddSingleton<ISigningKeyStore, RelationalSigningKeyStore>();
-        services.AddSingleton<RelationalStreamStore>();
-        services.AddSingleton<IStreamStore>(sp => sp.GetRequiredService<RelationalStreamStore>());
-        services.AddSingleton<ISetStore, RelationalSetStore>();
-        services.AddSingleton<IPushDeliveryStore, RelationalPushDeliveryStore>();
-        services.AddSingleton<ISubjectOptOutStore, RelationalSubjectOptOutStore>();
-        services.AddSingleton<ITimerStore, RelationalTimerStore>();
+        services.AddSingleton<ITenantDirectoryStore, RelationalTenantDirectoryStore>();
+        services.AddSingleton<ISubjectStore, RelationalSubjectStore>();
+        services.AddSingleton(sp => new LogCommitter(
+            database.LogLanes,
+            MaxBatchWeight,
+            database.ExecuteLogBatchAsync,
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<LogCommitter>()));
+        services.AddSingleton<ISetLog, RelationalSetLog>();
         return services;
     }
 }

@@ -6,14 +6,14 @@ using SetHub.Storage.Relational;
 namespace SetHub.Storage.Sqlite;
 
 /// <summary>
-/// The embedded SQLite database. Readers run concurrently (WAL); writers are serialized in process, so a write
-/// never waits on SQLite's busy handler, and each write is one <c>BEGIN IMMEDIATE</c> transaction committed with
-/// the default <c>synchronous=FULL</c>: once a write returns, it survives a crash.
+/// The embedded SQLite database. Readers run concurrently (WAL) on pooled connections; every write goes through one
+/// writer thread (<see cref="SqliteWriter"/>), which commits the writes queued meanwhile in one transaction with the
+/// default <c>synchronous=FULL</c>: once a write returns, it survives a crash.
 /// </summary>
 public sealed class SqliteDatabase : RelationalDatabase, IStoreInitializer, IDisposable
 {
     private readonly string _connectionString;
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly SqliteWriter _writer;
 
     static SqliteDatabase() => SQLitePCL.Batteries_V2.Init();
 
@@ -37,6 +37,7 @@ public sealed class SqliteDatabase : RelationalDatabase, IStoreInitializer, IDis
         }
 
         _connectionString = builder.ToString();
+        _writer = new SqliteWriter(_connectionString);
     }
 
     /// <inheritdoc />
@@ -48,26 +49,11 @@ public sealed class SqliteDatabase : RelationalDatabase, IStoreInitializer, IDis
     }
 
     /// <inheritdoc />
-    public override async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
+    public override Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(work);
-        await _writeLock.WaitAsync(cancellationToken);
-        try
-        {
-            await using var connection = (SqliteConnection)await OpenAsync(cancellationToken);
-            await using var transaction = connection.BeginTransaction(deferred: false); // BEGIN IMMEDIATE
-            var result = await work(connection, transaction);
-            await transaction.CommitAsync(CancellationToken.None); // never cancelled half-way (see PostgresDatabase)
-            return result;
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
+        return _writer.WriteAsync<T>((connection, transaction) => work(connection, transaction), cancellationToken);
     }
-
-    /// <inheritdoc />
-    public override string Least => "MIN";
 
     /// <inheritdoc />
     public override string InList(string parameterName) => $"IN (SELECT value FROM json_each({parameterName}))";
@@ -99,7 +85,7 @@ public sealed class SqliteDatabase : RelationalDatabase, IStoreInitializer, IDis
     /// <inheritdoc />
     public void Dispose()
     {
-        _writeLock.Dispose();
+        _writer.Dispose();
         SqliteConnection.ClearAllPools();
     }
 }

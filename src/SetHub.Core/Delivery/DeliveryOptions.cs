@@ -24,25 +24,15 @@ public sealed class DeliveryOptions
     /// <summary>How long one push request may take before it counts as a timeout. Default: 10 seconds.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>How many streams one node pushes to at the same time. Default: 64.</summary>
-    public int MaxConcurrentStreams { get; set; } = 64;
+    /// <summary>How many push requests one node has out at the same time, over all its streams (each stream has at
+    /// most one). Default: 256.</summary>
+    public int MaxConcurrentPushes { get; set; } = 256;
 
-    /// <summary>How many SETs of one stream are sent, in order, per claim of the stream. Default: 20.</summary>
+    /// <summary>How many delivery outcomes of one stream may be known but not yet recorded while its next push goes
+    /// out: after a crash, at most this many SETs per stream are sent again. Default: 20.</summary>
     public int StreamBatchSize { get; set; } = 20;
 
-    /// <summary>How long one claim of a stream may keep sending before it hands the stream back, so streams that are
-    /// slow to answer take turns with the others instead of holding a delivery slot for a whole batch. Default: 1 second.</summary>
-    public TimeSpan StreamTimeSlice { get; set; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>How long a node owns a claimed stream; if it dies, another node takes the stream over after this. A push
-    /// starts only while at least twice <see cref="RequestTimeout"/> of the lease is left, so it must exceed three times
-    /// <see cref="RequestTimeout"/>. Default: 5 minutes.</summary>
-    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(5);
-
-    /// <summary>How often an idle node looks for due work it was not told about. Default: 5 seconds.</summary>
-    public TimeSpan IdleRecheckInterval { get; set; } = TimeSpan.FromSeconds(5);
-
-    /// <summary>How often upkeep runs: dead-lettering SETs older than <see cref="MaxDeliveryAge"/>, pausing streams
-    /// past their inactivity timeout. Default: 10 seconds.</summary>
-    public TimeSpan MaintenanceInterval { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>How many queued SETs a stream keeps in memory; a longer backlog waits in the log and is read as the
+    /// stream drains. Default: 512.</summary>
+    public int StreamWindow { get; set; } = 512;
 }

@@ -1,8 +1,12 @@
 using System.Text.Json;
 using SetHub.Core.Results;
-using SetHub.Core.Storage;
 
 namespace SetHub.Core.Delivery;
+
+/// <summary>An error a receiver reported for one SET (RFC 8936 §2.4.4 <c>setErrs</c>).</summary>
+/// <param name="Error">The RFC 8935 error code.</param>
+/// <param name="Description">The receiver's description, if any.</param>
+public sealed record SetError(string Error, string? Description);
 
 /// <summary>A parsed RFC 8936 §2.2 poll request body.</summary>
 /// <param name="MaxEvents"><c>maxEvents</c>, or <see langword="null"/> when absent (no limit).</param>

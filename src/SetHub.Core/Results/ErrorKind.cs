@@ -6,6 +6,9 @@ public enum ErrorKind
     /// <summary>Bad input: 400.</summary>
     Invalid,
 
+    /// <summary>The caller's credential is not (or no longer) valid: 401.</summary>
+    Unauthorized,
+
     /// <summary>The caller may not do this: 403.</summary>
     Forbidden,
 

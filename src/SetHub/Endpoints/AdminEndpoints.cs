@@ -1,8 +1,9 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using SetHub.Core.Signing;
 using SetHub.Core.Tenants;
+using SetHub.Grains.Tenants;
 using SetHub.Http;
 using SetHub.Json;
+using SetHub.Management;
 using SetHub.Security;
 
 namespace SetHub.Endpoints;
@@ -27,21 +28,21 @@ internal static class AdminEndpoints
         return app;
     }
 
-    private static async Task<Ok<IReadOnlyList<TenantResponse>>> ListTenants(TenantService tenants, ITransmitterUrls urls, CancellationToken cancellationToken)
+    private static async Task<Ok<IReadOnlyList<TenantResponse>>> ListTenants(TenantAdministration tenants, ITransmitterUrls urls, CancellationToken cancellationToken)
     {
         var all = await tenants.ListAsync(cancellationToken);
-        return TypedResults.Ok<IReadOnlyList<TenantResponse>>(all.Select(t => ToResponse(t, urls, token: null)).ToArray());
+        return TypedResults.Ok<IReadOnlyList<TenantResponse>>([.. all.Select(t => ToResponse(t, urls, token: null))]);
     }
 
     private static async Task<Results<Created<TenantResponse>, Ok<TenantResponse>, JsonHttpResult<ErrorResponse>>> PutTenant(
-        string tenantId, JsonBody body, TenantService tenants, ITransmitterUrls urls, CancellationToken cancellationToken)
+        string tenantId, JsonBody body, TenantAdministration tenants, ITransmitterUrls urls)
     {
         if (body.Error is { } invalid)
         {
             return ApiResults.Error(invalid);
         }
 
-        var result = await tenants.PutAsync(tenantId, body.Root, cancellationToken);
+        var result = await tenants.PutAsync(tenantId, body.Root);
         if (!result.IsSuccess)
         {
             return ApiResults.Error(result.Error);
@@ -54,21 +55,21 @@ internal static class AdminEndpoints
     }
 
     private static async Task<Results<Ok<TenantResponse>, JsonHttpResult<ErrorResponse>>> GetTenant(
-        string tenantId, TenantService tenants, ITransmitterUrls urls, CancellationToken cancellationToken)
+        string tenantId, TenantAdministration tenants, ITransmitterUrls urls)
     {
-        var tenant = await tenants.GetAsync(tenantId, cancellationToken);
+        var tenant = await tenants.GetAsync(tenantId);
         return tenant.IsSuccess ? TypedResults.Ok(ToResponse(tenant.Value, urls, token: null)) : ApiResults.Error(tenant.Error);
     }
 
     private static async Task<Results<Created<ReceiverResponse>, JsonHttpResult<ErrorResponse>>> RegisterReceiver(
-        string tenantId, JsonBody body, ReceiverService receivers, CancellationToken cancellationToken)
+        string tenantId, JsonBody body, TenantAdministration tenants)
     {
         if (body.Error is { } invalid)
         {
             return ApiResults.Error(invalid);
         }
 
-        var registration = await receivers.RegisterAsync(tenantId, body.Root, cancellationToken);
+        var registration = await tenants.RegisterReceiverAsync(tenantId, body.Root);
         if (!registration.IsSuccess)
         {
             return ApiResults.Error(registration.Error);
@@ -79,65 +80,57 @@ internal static class AdminEndpoints
     }
 
     private static async Task<Results<Ok<IReadOnlyList<ReceiverResponse>>, JsonHttpResult<ErrorResponse>>> ListReceivers(
-        string tenantId, ReceiverService receivers, CancellationToken cancellationToken)
+        string tenantId, TenantAdministration tenants)
     {
-        var list = await receivers.ListAsync(tenantId, cancellationToken);
+        var list = await tenants.ListReceiversAsync(tenantId);
         return list.IsSuccess
-            ? TypedResults.Ok<IReadOnlyList<ReceiverResponse>>(list.Value.Select(r => ToResponse(r, token: null)).ToArray())
+            ? TypedResults.Ok<IReadOnlyList<ReceiverResponse>>([.. list.Value.Select(r => ToResponse(r, token: null))])
             : ApiResults.Error(list.Error);
     }
 
     private static async Task<Results<Ok<ReceiverResponse>, JsonHttpResult<ErrorResponse>>> GetReceiver(
-        string tenantId, string receiverId, ReceiverService receivers, CancellationToken cancellationToken)
+        string tenantId, string receiverId, TenantAdministration tenants)
     {
-        var receiver = await receivers.GetAsync(tenantId, receiverId, cancellationToken);
+        var receiver = await tenants.GetReceiverAsync(tenantId, receiverId);
         return receiver.IsSuccess ? TypedResults.Ok(ToResponse(receiver.Value, token: null)) : ApiResults.Error(receiver.Error);
     }
 
     private static async Task<Results<NoContent, JsonHttpResult<ErrorResponse>>> DeleteReceiver(
-        string tenantId, string receiverId, ReceiverService receivers, CancellationToken cancellationToken) =>
-        ApiResults.NoContentOr(await receivers.DeleteAsync(tenantId, receiverId, cancellationToken));
+        string tenantId, string receiverId, TenantAdministration tenants) =>
+        ApiResults.NoContentOr(await tenants.RevokeReceiverAsync(tenantId, receiverId));
 
     private static async Task<Results<Ok<IReadOnlyList<SigningKeyResponse>>, JsonHttpResult<ErrorResponse>>> ListKeys(
-        string tenantId, TenantService tenants, SigningKeyService keys, CancellationToken cancellationToken)
+        string tenantId, TenantAdministration tenants)
     {
-        var tenant = await tenants.GetAsync(tenantId, cancellationToken);
-        if (!tenant.IsSuccess)
-        {
-            return ApiResults.Error(tenant.Error);
-        }
-
-        var published = await keys.GetPublishedKeysAsync(tenantId, cancellationToken);
-        return TypedResults.Ok<IReadOnlyList<SigningKeyResponse>>(published.Select(ToResponse).ToArray());
+        var keys = await tenants.ListKeysAsync(tenantId);
+        return keys.IsSuccess ? TypedResults.Ok<IReadOnlyList<SigningKeyResponse>>([.. keys.Value.Select(ToResponse)]) : ApiResults.Error(keys.Error);
     }
 
     private static async Task<Results<Ok<KeyRotationResponse>, JsonHttpResult<ErrorResponse>>> RotateKeys(
-        string tenantId, TenantService tenants, SigningKeyService keys, CancellationToken cancellationToken)
+        string tenantId, TenantAdministration tenants)
     {
-        var tenant = await tenants.GetAsync(tenantId, cancellationToken);
-        if (!tenant.IsSuccess)
-        {
-            return ApiResults.Error(tenant.Error);
-        }
-
-        var fresh = await keys.RotateAsync(tenantId, cancellationToken);
-        return TypedResults.Ok(new KeyRotationResponse(fresh.Select(ToResponse).ToArray()));
+        var fresh = await tenants.RotateKeysAsync(tenantId);
+        return fresh.IsSuccess ? TypedResults.Ok(new KeyRotationResponse([.. fresh.Value.Select(ToResponse)])) : ApiResults.Error(fresh.Error);
     }
 
-    private static TenantResponse ToResponse(Tenant tenant, ITransmitterUrls urls, string? token) => new(
-        tenant.TenantId,
-        tenant.DisplayName,
-        tenant.DefaultSubjects,
-        tenant.EffectiveEventsSupported,
-        StreamManagementEndpoints.Seconds(tenant.InactivityTimeout),
-        StreamManagementEndpoints.Seconds(tenant.MinVerificationInterval),
-        urls.Issuer(tenant.TenantId),
-        urls.JwksUri(tenant.TenantId),
-        urls.ConfigurationUrl(tenant.TenantId),
-        token);
+    private static TenantResponse ToResponse(TenantData data, ITransmitterUrls urls, string? token)
+    {
+        var tenant = data.ToTenant();
+        return new TenantResponse(
+            tenant.TenantId,
+            tenant.DisplayName,
+            tenant.DefaultSubjects,
+            tenant.EffectiveEventsSupported,
+            StreamManagementEndpoints.Seconds(tenant.InactivityTimeout),
+            StreamManagementEndpoints.Seconds(tenant.MinVerificationInterval),
+            urls.Issuer(tenant.TenantId),
+            urls.JwksUri(tenant.TenantId),
+            urls.ConfigurationUrl(tenant.TenantId),
+            token);
+    }
 
-    private static ReceiverResponse ToResponse(Receiver receiver, string? token) =>
+    private static ReceiverResponse ToResponse(ReceiverData receiver, string? token) =>
         new(receiver.ReceiverId, receiver.Name, receiver.Audience, receiver.SigningAlgorithm, receiver.CreatedAt, token);
 
-    private static SigningKeyResponse ToResponse(SigningKeyRecord key) => new(key.KeyId, key.Algorithm, key.CreatedAt, key.RetiredAt);
+    private static SigningKeyResponse ToResponse(SigningKeyData key) => new(key.KeyId, key.Algorithm, key.CreatedAt, key.RetiredAt);
 }

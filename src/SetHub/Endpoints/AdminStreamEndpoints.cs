@@ -1,9 +1,10 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using SetHub.Core.Storage;
 using SetHub.Core.Streams;
+using SetHub.Grains.Streams;
 using SetHub.Http;
 using SetHub.Json;
+using SetHub.Management;
 using SetHub.Security;
 
 namespace SetHub.Endpoints;
@@ -22,64 +23,63 @@ internal static class AdminStreamEndpoints
         return app;
     }
 
-    private static async Task<Ok<IReadOnlyList<AdminStreamResponse>>> ListStreams(string tenantId, StreamAdministration administration, CancellationToken cancellationToken)
+    private static async Task<Ok<IReadOnlyList<AdminStreamResponse>>> ListStreams(string tenantId, StreamAdministration administration)
     {
-        var all = await administration.ListAsync(tenantId, cancellationToken);
-        return TypedResults.Ok<IReadOnlyList<AdminStreamResponse>>(all.Select(stream => ToResponse(stream, queue: null)).ToArray());
+        var all = await administration.ListAsync(tenantId);
+        return TypedResults.Ok<IReadOnlyList<AdminStreamResponse>>([.. all.Select(stream => ToResponse(stream, queue: null))]);
     }
 
     private static async Task<Results<Ok<AdminStreamResponse>, JsonHttpResult<ErrorResponse>>> GetStream(
-        string tenantId, string streamId, StreamAdministration administration, CancellationToken cancellationToken)
+        string tenantId, string streamId, StreamAdministration administration)
     {
-        var overview = await administration.GetAsync(tenantId, streamId, cancellationToken);
+        var overview = await administration.GetAsync(tenantId, streamId);
         return overview.IsSuccess
-            ? TypedResults.Ok(ToResponse(overview.Value.Stream, overview.Value.Queue))
+            ? TypedResults.Ok(ToResponse(overview.Value.Stream, new QueueResponse(overview.Value.Queued, overview.Value.Held, overview.Value.DeadLettered)))
             : ApiResults.Error(overview.Error);
     }
 
     // SSF 1.0 §8.1.5: a status change by the transmitter is announced to the receiver with a stream-updated SET.
     private static async Task<Results<Ok<AdminStreamResponse>, JsonHttpResult<ErrorResponse>>> ChangeStatus(
-        string tenantId, string streamId, JsonBody body, StreamAdministration administration, CancellationToken cancellationToken)
+        string tenantId, string streamId, JsonBody body, StreamAdministration administration)
     {
         if (body.Error is { } invalid)
         {
             return ApiResults.Error(invalid);
         }
 
-        var changed = await administration.ChangeStatusAsync(tenantId, streamId, body.Root, cancellationToken);
+        var changed = await administration.ChangeStatusAsync(tenantId, streamId, body.Root);
         return changed.IsSuccess ? TypedResults.Ok(ToResponse(changed.Value, queue: null)) : ApiResults.Error(changed.Error);
     }
 
     private static async Task<Results<Ok<IReadOnlyList<DeadLetterResponse>>, JsonHttpResult<ErrorResponse>>> ListDeadLetters(
-        string tenantId, string streamId, [FromQuery] int? limit, StreamAdministration administration, CancellationToken cancellationToken)
+        string tenantId, string streamId, [FromQuery] int? limit, StreamAdministration administration)
     {
-        var letters = await administration.ListDeadLettersAsync(tenantId, streamId, limit, cancellationToken);
+        var letters = await administration.ListDeadLettersAsync(tenantId, streamId, limit);
         return letters.IsSuccess
-            ? TypedResults.Ok<IReadOnlyList<DeadLetterResponse>>(letters.Value
-                .Select(letter => new DeadLetterResponse(letter.Jti, letter.EventType, letter.CreatedAt, letter.QueuedAt, letter.Attempts, letter.LastError))
-                .ToArray())
+            ? TypedResults.Ok<IReadOnlyList<DeadLetterResponse>>([.. letters.Value
+                .Select(letter => new DeadLetterResponse(letter.Jti, letter.EventType, letter.CreatedAt, letter.QueuedAt, letter.Attempts, letter.LastError))])
             : ApiResults.Error(letters.Error);
     }
 
     private static async Task<Results<Ok<RedriveResponse>, JsonHttpResult<ErrorResponse>>> Redrive(
-        string tenantId, string streamId, JsonBody body, StreamAdministration administration, CancellationToken cancellationToken)
+        string tenantId, string streamId, JsonBody body, StreamAdministration administration)
     {
         if (body.Error is { } invalid)
         {
             return ApiResults.Error(invalid);
         }
 
-        var count = await administration.RedriveAsync(tenantId, streamId, body.Root, cancellationToken);
+        var count = await administration.RedriveAsync(tenantId, streamId, body.Root);
         return count.IsSuccess ? TypedResults.Ok(new RedriveResponse(count.Value)) : ApiResults.Error(count.Error);
     }
 
-    private static AdminStreamResponse ToResponse(EventStream stream, QueueCounts? queue) => new(
+    private static AdminStreamResponse ToResponse(StreamData stream, QueueResponse? queue) => new(
         stream.StreamId,
         stream.ReceiverId,
         stream.Audience,
         stream.Status.ToWire(),
         stream.StatusReason,
-        DeliveryResponse.From(stream.Delivery),
+        new DeliveryResponse(stream.DeliveryMethod, stream.EndpointUrl, stream.AuthorizationHeader),
         stream.EventsDelivered,
         stream.Description,
         stream.DefaultSubjects,
@@ -87,5 +87,5 @@ internal static class AdminStreamEndpoints
         StreamManagementEndpoints.Seconds(stream.MinVerificationInterval),
         stream.CreatedAt,
         stream.UpdatedAt,
-        queue is null ? null : new QueueResponse(queue.Queued, queue.Held, queue.DeadLettered));
+        queue);
 }

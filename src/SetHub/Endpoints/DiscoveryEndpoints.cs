@@ -2,11 +2,12 @@ using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SetHub.Core;
 using SetHub.Core.Signing;
-using SetHub.Core.Storage;
+using Microsoft.Extensions.Options;
 using SetHub.Core.Tenants;
 using SetHub.Hosting;
 using SetHub.Http;
 using SetHub.Json;
+using SetHub.Snapshots;
 
 namespace SetHub.Endpoints;
 
@@ -31,9 +32,8 @@ internal static class DiscoveryEndpoints
     private static Task<Results<Ok<TransmitterMetadataResponse>, JsonHttpResult<ErrorResponse>>> GetMetadataByIssuerPath(
         string? issuerPath,
         TransmitterUrls urls,
-        ITenantStore tenants,
-        HttpResponse response,
-        CancellationToken cancellationToken)
+        TenantSnapshots snapshots,
+        HttpResponse response)
     {
         // issuerPath is "{base path}/tenants/{tenantId}" without the leading slash. SSF 1.0 §7.2.1 strips a trailing '/'
         // from the issuer path before inserting the well-known string, and the OIDF suite tolerates one (R80): one
@@ -45,17 +45,16 @@ internal static class DiscoveryEndpoints
 
         var prefix = urls.BasePath.TrimStart('/') is { Length: > 0 } basePath ? basePath + "/tenants/" : "tenants/";
         var tenantId = issuerPath is not null && issuerPath.StartsWith(prefix, StringComparison.Ordinal) ? issuerPath[prefix.Length..] : null;
-        return GetMetadata(tenantId ?? string.Empty, urls, tenants, response, cancellationToken);
+        return GetMetadata(tenantId ?? string.Empty, urls, snapshots, response);
     }
 
     private static async Task<Results<Ok<TransmitterMetadataResponse>, JsonHttpResult<ErrorResponse>>> GetMetadata(
         string tenantId,
         TransmitterUrls urls,
-        ITenantStore tenants,
-        HttpResponse response,
-        CancellationToken cancellationToken)
+        TenantSnapshots snapshots,
+        HttpResponse response)
     {
-        var tenant = TenantIds.IsValid(tenantId) ? await tenants.GetTenantAsync(tenantId, cancellationToken) : null;
+        var tenant = TenantIds.IsValid(tenantId) ? (await snapshots.GetAsync(tenantId))?.Tenant : null;
         if (tenant is null)
         {
             return ApiResults.Error(Core.Results.OperationError.NotFound("No transmitter is configured at this issuer."));
@@ -78,18 +77,18 @@ internal static class DiscoveryEndpoints
 
     private static async Task<IResult> GetJwks(
         string tenantId,
-        ITenantStore tenants,
-        SigningKeyService keys,
-        HttpResponse response,
-        CancellationToken cancellationToken)
+        TenantSnapshots snapshots,
+        IOptions<SigningKeyOptions> keyOptions,
+        TimeProvider time,
+        HttpResponse response)
     {
-        if (!TenantIds.IsValid(tenantId) || await tenants.GetTenantAsync(tenantId, cancellationToken) is null)
+        if (!TenantIds.IsValid(tenantId) || await snapshots.GetAsync(tenantId) is not { } view)
         {
             return ApiResults.Error(Core.Results.OperationError.NotFound("No transmitter is configured at this issuer."));
         }
 
         // The public JWKs are stored as JSON, so the set is assembled without re-serializing them.
-        var published = await keys.GetPublishedKeysAsync(tenantId, cancellationToken);
+        var published = SigningKeyRing.Published(view.Keys, time.GetUtcNow(), keyOptions.Value.RotationGracePeriod);
         var json = new StringBuilder("{\"keys\":[");
         json.AppendJoin(',', published.Select(key => key.PublicJwk));
         json.Append("]}");

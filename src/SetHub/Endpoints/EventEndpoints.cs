@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using SetHub.Core.Events;
 using SetHub.Http;
 using SetHub.Json;
+using SetHub.Publishing;
 using SetHub.Security;
 
 namespace SetHub.Endpoints;
@@ -17,7 +17,7 @@ internal static class EventEndpoints
 
     // 202: every SET is committed before the answer, so an accepted event is delivered or dead-lettered, never lost.
     private static async Task<Results<Accepted<PublishResponse>, JsonHttpResult<ErrorResponse>>> Publish(
-        string tenantId, JsonBody body, EventPublisher publisher, CancellationToken cancellationToken)
+        string tenantId, JsonBody body, Publisher publisher, CancellationToken cancellationToken)
     {
         if (body.Error is { } invalid)
         {

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using SetHub.Core.Delivery;
+using SetHub.Core.Results;
+using SetHub.Delivery;
 using SetHub.Hosting;
 using SetHub.Http;
 using SetHub.Json;
@@ -20,14 +22,21 @@ internal static class PollEndpoints
     }
 
     private static async Task<Results<PollResult, JsonHttpResult<DeliveryErrorResponse>>> Poll(
-        string streamId, JsonBody body, HttpContext context, PollService polls, CancellationToken cancellationToken)
+        string streamId, JsonBody body, HttpContext context, LongPolls polls, CancellationToken cancellationToken)
     {
-        if (body.Error is { } invalid)
+        Result<PollRequest> request = body.Error is { } invalid ? invalid : PollRequest.Parse(body.Root);
+        if (!request.IsSuccess)
         {
-            return DeliveryErrorBody.Result(invalid);
+            return DeliveryErrorBody.Result(request.Error);
         }
 
-        var batch = await polls.PollAsync(context.User.GetCaller(), streamId, body.Root, cancellationToken);
+        var batch = await polls.PollAsync(context.User.GetCaller(), streamId, request.Value, cancellationToken);
+        if (!batch.IsSuccess && batch.Error.Kind == ErrorKind.Unauthorized)
+        {
+            // RFC 6750 §3: the token was revoked while the poll waited.
+            context.Response.Headers.WWWAuthenticate = "Bearer realm=\"SetHub\", error=\"invalid_token\"";
+        }
+
         return batch.IsSuccess ? new PollResult(batch.Value) : DeliveryErrorBody.Result(batch.Error);
     }
 }

@@ -2,9 +2,11 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using SetHub.Core.Results;
 using SetHub.Core.Streams;
+using SetHub.Grains.Streams;
 using SetHub.Hosting;
 using SetHub.Http;
 using SetHub.Json;
+using SetHub.Management;
 using SetHub.Security;
 
 namespace SetHub.Endpoints;
@@ -42,7 +44,7 @@ internal static class StreamManagementEndpoints
 
     // SSF 1.0 §8.1.1.1
     private static async Task<Results<Created<StreamConfigurationResponse>, JsonHttpResult<ErrorResponse>>> CreateStream(
-        JsonBody body, HttpContext context, StreamService streams, CancellationToken cancellationToken)
+        JsonBody body, HttpContext context, StreamManagement streams, StreamRendering rendering, CancellationToken cancellationToken)
     {
         if (body.Error is { } invalid)
         {
@@ -51,13 +53,13 @@ internal static class StreamManagementEndpoints
 
         var created = await streams.CreateAsync(context.User.GetCaller(), body.Root, cancellationToken);
         return created.IsSuccess
-            ? TypedResults.Created((string?)null, await ToResponseAsync(created.Value, streams, cancellationToken))
+            ? TypedResults.Created((string?)null, await rendering.RenderAsync(created.Value))
             : ApiResults.Error(created.Error);
     }
 
     // SSF 1.0 §8.1.1.2: one stream with ?stream_id=, otherwise always a JSON array.
     private static async Task<IResult> ReadStreams(
-        HttpContext context, [FromQuery(Name = "stream_id")] string[] streamIdQuery, StreamService streams, CancellationToken cancellationToken)
+        HttpContext context, [FromQuery(Name = "stream_id")] string[] streamIdQuery, StreamManagement streams, StreamRendering rendering)
     {
         var caller = context.User.GetCaller();
         var streamId = StreamIdQuery.Optional(streamIdQuery);
@@ -68,55 +70,49 @@ internal static class StreamManagementEndpoints
 
         if (streamId.Value is { } id)
         {
-            var stream = await streams.GetAsync(caller, id, cancellationToken);
+            var stream = await streams.GetAsync(caller, id);
             return stream.IsSuccess
-                ? TypedResults.Ok(await ToResponseAsync(stream.Value, streams, cancellationToken))
+                ? TypedResults.Ok(await rendering.RenderAsync(stream.Value))
                 : ApiResults.Error(stream.Error);
         }
 
-        var all = await streams.ListAsync(caller, cancellationToken);
-        if (all.Count == 0)
-        {
-            return TypedResults.Ok<IReadOnlyList<StreamConfigurationResponse>>([]);
-        }
-
-        var streamContext = await streams.GetContextAsync(caller.TenantId!, cancellationToken);
-        return TypedResults.Ok<IReadOnlyList<StreamConfigurationResponse>>(all.Select(stream => ToResponse(stream, streamContext)).ToArray());
+        var all = await streams.ListAsync(caller);
+        return TypedResults.Ok<IReadOnlyList<StreamConfigurationResponse>>(await rendering.RenderAsync(caller.TenantId!, all));
     }
 
     // SSF 1.0 §8.1.1.3
     private static Task<Results<Ok<StreamConfigurationResponse>, JsonHttpResult<ErrorResponse>>> UpdateStream(
-        JsonBody body, HttpContext context, StreamService streams, CancellationToken cancellationToken) =>
-        ChangeStreamAsync(body, context, streams, StreamOperation.Update, cancellationToken);
+        JsonBody body, HttpContext context, StreamManagement streams, StreamRendering rendering, CancellationToken cancellationToken) =>
+        ChangeStreamAsync(body, context, streams, rendering, StreamOperation.Update, cancellationToken);
 
     // SSF 1.0 §8.1.1.4
     private static Task<Results<Ok<StreamConfigurationResponse>, JsonHttpResult<ErrorResponse>>> ReplaceStream(
-        JsonBody body, HttpContext context, StreamService streams, CancellationToken cancellationToken) =>
-        ChangeStreamAsync(body, context, streams, StreamOperation.Replace, cancellationToken);
+        JsonBody body, HttpContext context, StreamManagement streams, StreamRendering rendering, CancellationToken cancellationToken) =>
+        ChangeStreamAsync(body, context, streams, rendering, StreamOperation.Replace, cancellationToken);
 
     // SSF 1.0 §8.1.1.5: stream_id is a required query parameter.
     private static async Task<Results<NoContent, JsonHttpResult<ErrorResponse>>> DeleteStream(
-        HttpContext context, [FromQuery(Name = "stream_id")] string[] streamIdQuery, StreamService streams, CancellationToken cancellationToken)
+        HttpContext context, [FromQuery(Name = "stream_id")] string[] streamIdQuery, StreamManagement streams)
     {
         var streamId = StreamIdQuery.Required(streamIdQuery, "SSF 1.0 §8.1.1.5");
         return streamId.IsSuccess
-            ? ApiResults.NoContentOr(await streams.DeleteAsync(context.User.GetCaller(), streamId.Value, cancellationToken))
+            ? ApiResults.NoContentOr(await streams.DeleteAsync(context.User.GetCaller(), streamId.Value))
             : ApiResults.Error(streamId.Error);
     }
 
     // SSF 1.0 §8.1.2.1
     private static async Task<Results<Ok<StreamStatusResponse>, JsonHttpResult<ErrorResponse>>> ReadStatus(
-        HttpContext context, [FromQuery(Name = "stream_id")] string[] streamIdQuery, StreamService streams, CancellationToken cancellationToken)
+        HttpContext context, [FromQuery(Name = "stream_id")] string[] streamIdQuery, StreamManagement streams)
     {
         var streamId = StreamIdQuery.Required(streamIdQuery, "SSF 1.0 §8.1.2.1");
         return streamId.IsSuccess
-            ? ApiResults.OkOr(ToStatusResponse(await streams.GetStatusAsync(context.User.GetCaller(), streamId.Value, cancellationToken)))
+            ? ApiResults.OkOr(ToStatusResponse(await streams.GetStatusAsync(context.User.GetCaller(), streamId.Value)))
             : ApiResults.Error(streamId.Error);
     }
 
     // SSF 1.0 §8.1.2.2: stream_id may come in the query, the body, or both (then they must agree).
     private static async Task<Results<Ok<StreamStatusResponse>, JsonHttpResult<ErrorResponse>>> UpdateStatus(
-        JsonBody body, HttpContext context, [FromQuery(Name = "stream_id")] string[] streamIdQuery, StreamService streams, CancellationToken cancellationToken)
+        JsonBody body, HttpContext context, [FromQuery(Name = "stream_id")] string[] streamIdQuery, StreamManagement streams)
     {
         var streamId = StreamIdQuery.Optional(streamIdQuery);
         if ((body.Error ?? streamId.Error) is { } invalid)
@@ -124,28 +120,28 @@ internal static class StreamManagementEndpoints
             return ApiResults.Error(invalid);
         }
 
-        return ApiResults.OkOr(ToStatusResponse(await streams.UpdateStatusAsync(context.User.GetCaller(), body.Root, streamId.Value, cancellationToken)));
+        return ApiResults.OkOr(ToStatusResponse(await streams.UpdateStatusAsync(context.User.GetCaller(), body.Root, streamId.Value)));
     }
 
     // SSF 1.0 §8.1.3.2: an empty 200.
     private static async Task<Results<Ok, JsonHttpResult<ErrorResponse>>> AddSubject(
-        JsonBody body, HttpContext context, StreamService streams, CancellationToken cancellationToken) =>
-        (body.Error ?? await streams.AddSubjectAsync(context.User.GetCaller(), body.Root, cancellationToken)) is { } error
+        JsonBody body, HttpContext context, StreamManagement streams) =>
+        (body.Error ?? await streams.ChangeSubjectAsync(context.User.GetCaller(), body.Root, add: true)) is { } error
             ? ApiResults.Error(error)
             : TypedResults.Ok();
 
     // SSF 1.0 §8.1.3.3: 204.
     private static async Task<Results<NoContent, JsonHttpResult<ErrorResponse>>> RemoveSubject(
-        JsonBody body, HttpContext context, StreamService streams, CancellationToken cancellationToken) =>
-        ApiResults.NoContentOr(body.Error ?? await streams.RemoveSubjectAsync(context.User.GetCaller(), body.Root, cancellationToken));
+        JsonBody body, HttpContext context, StreamManagement streams) =>
+        ApiResults.NoContentOr(body.Error ?? await streams.ChangeSubjectAsync(context.User.GetCaller(), body.Root, add: false));
 
     // SSF 1.0 §8.1.4.2: 204; the SET is already queued when this answers.
     private static async Task<Results<NoContent, JsonHttpResult<ErrorResponse>>> RequestVerification(
-        JsonBody body, HttpContext context, StreamService streams, CancellationToken cancellationToken) =>
-        ApiResults.NoContentOr(body.Error ?? await streams.RequestVerificationAsync(context.User.GetCaller(), body.Root, cancellationToken));
+        JsonBody body, HttpContext context, StreamManagement streams) =>
+        ApiResults.NoContentOr(body.Error ?? await streams.RequestVerificationAsync(context.User.GetCaller(), body.Root));
 
     private static async Task<Results<Ok<StreamConfigurationResponse>, JsonHttpResult<ErrorResponse>>> ChangeStreamAsync(
-        JsonBody body, HttpContext context, StreamService streams, StreamOperation operation, CancellationToken cancellationToken)
+        JsonBody body, HttpContext context, StreamManagement streams, StreamRendering rendering, StreamOperation operation, CancellationToken cancellationToken)
     {
         if (body.Error is { } invalid)
         {
@@ -154,30 +150,13 @@ internal static class StreamManagementEndpoints
 
         var changed = await streams.UpdateAsync(context.User.GetCaller(), body.Root, operation, cancellationToken);
         return changed.IsSuccess
-            ? TypedResults.Ok(await ToResponseAsync(changed.Value, streams, cancellationToken))
+            ? TypedResults.Ok(await rendering.RenderAsync(changed.Value))
             : ApiResults.Error(changed.Error);
     }
 
-    private static async Task<StreamConfigurationResponse> ToResponseAsync(EventStream stream, StreamService streams, CancellationToken cancellationToken) =>
-        ToResponse(stream, await streams.GetContextAsync(stream.TenantId, cancellationToken));
-
-    // SSF 1.0 §8.1.1: iss and events_supported come from the tenant; the push secret is shown redacted only.
-    private static StreamConfigurationResponse ToResponse(EventStream stream, StreamContext context) =>
-        new(
-            StreamId: stream.StreamId,
-            Iss: context.Issuer,
-            Aud: stream.Audience,
-            EventsSupported: context.EventsSupported,
-            EventsRequested: stream.EventsRequested,
-            EventsDelivered: stream.EventsDelivered,
-            Delivery: DeliveryResponse.From(stream.Delivery),
-            Description: stream.Description,
-            MinVerificationInterval: Seconds(stream.MinVerificationInterval),
-            InactivityTimeout: Seconds(stream.InactivityTimeout));
-
     internal static int? Seconds(TimeSpan? value) => value is { } span ? (int)span.TotalSeconds : null;
 
-    private static Result<StreamStatusResponse> ToStatusResponse(Result<EventStream> stream) =>
+    private static Result<StreamStatusResponse> ToStatusResponse(Result<StreamData> stream) =>
         stream.IsSuccess
             ? new StreamStatusResponse(stream.Value.StreamId, stream.Value.Status.ToWire(), stream.Value.StatusReason)
             : stream.Error;

@@ -16,6 +16,9 @@ internal static class SetHubApplication
         configure?.Invoke(builder);
         builder.Services.AddSetHub(builder.Configuration);
 
+        // Every node is an Orleans silo; the HTTP front door runs in the same process and calls grains directly.
+        builder.UseOrleans(silo => SiloConfiguration.Configure(silo, builder.Configuration));
+
         var app = builder.Build();
         var basePath = TransmitterUrls.ConfiguredBasePath(app.Services.GetRequiredService<IOptions<SetHubOptions>>().Value);
         if (basePath.Length > 0)
@@ -26,6 +29,7 @@ internal static class SetHubApplication
         app.UseExceptionHandler(errors => errors.Run(WriteExceptionAsync));
         app.UseStatusCodePages(context => WriteStatusAsync(context.HttpContext));
         app.UseRouting();
+        app.UseMiddleware<UnavailableAnswers>();
         app.UseAuthentication();
         app.UseAuthorization();
 
@@ -43,19 +47,11 @@ internal static class SetHubApplication
     public static Task InitializeAsync(WebApplication app, CancellationToken cancellationToken = default) =>
         SetHubStartup.InitializeAsync(app.Services, cancellationToken);
 
-    // The store being unreachable (a database restart, a failover) is a 503 the client may retry, not a bug.
+    // What reaches this handler is a bug: transient unavailability was answered 503 by UnavailableAnswers.
     private static Task WriteExceptionAsync(HttpContext context)
     {
         // The exception handler re-executes without the endpoint; the feature remembers the one that failed.
         var failed = context.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerFeature>();
-        var exception = failed?.Error;
-        if (exception is System.Data.Common.DbException or TimeoutException || exception?.InnerException is System.Data.Common.DbException)
-        {
-            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            context.Response.Headers.RetryAfter = "1";
-            return ErrorBody.WriteAsync(context, failed?.Endpoint, "store_unavailable", "The store is unavailable; retry shortly. Nothing was lost: a request that failed changed nothing it did not commit.");
-        }
-
         return ErrorBody.WriteAsync(context, failed?.Endpoint, "server_error", "An unexpected error occurred.");
     }
 

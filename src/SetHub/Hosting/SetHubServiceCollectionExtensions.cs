@@ -4,75 +4,60 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using SetHub.Configuration;
 using SetHub.Core.Delivery;
-using SetHub.Core.Events;
 using SetHub.Core.Security;
 using SetHub.Core.Signing;
 using SetHub.Core.Streams;
 using SetHub.Core.Tenants;
 using SetHub.Delivery;
+using SetHub.Endpoints;
+using SetHub.Grains.Delivery;
+using SetHub.Grains.Silos;
 using SetHub.Json;
+using SetHub.Management;
+using SetHub.Publishing;
 using SetHub.Security;
-using SetHub.Core.Caching;
-using SetHub.Core.Storage;
+using SetHub.Snapshots;
 using SetHub.Storage.Postgres;
-using SetHub.Storage.Relational;
 using SetHub.Storage.Sqlite;
 
 namespace SetHub.Hosting;
 
-/// <summary>Composes SetHub's services.</summary>
+/// <summary>Composes SetHub's services: options, the store, what grains need from their silo, and the front door.</summary>
 internal static class SetHubServiceCollectionExtensions
 {
     public static IServiceCollection AddSetHub(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<SetHubOptions>().BindConfiguration(SetHubOptions.SectionName).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<SetHubOptions>, SetHubOptionsValidator>();
-        services.AddOptions<SigningKeyOptions>().BindConfiguration(SigningKeyOptions.SectionName)
-            .Validate(o => o.RotationGracePeriod > TimeSpan.Zero && o.ActiveKeyCacheDuration >= TimeSpan.Zero, "SetHub:Keys durations must be positive.")
-            .ValidateOnStart();
-        services.AddOptions<PollOptions>().BindConfiguration(PollOptions.SectionName)
-            .Validate(o => o.LongPollTimeout >= TimeSpan.Zero && o.RedeliveryInterval > TimeSpan.Zero && o.RecheckInterval > TimeSpan.Zero && o.MaxEventsPerResponse > 0,
-                "SetHub:Poll needs a non-negative LongPollTimeout, and a positive RedeliveryInterval, RecheckInterval and MaxEventsPerResponse.")
-            .ValidateOnStart();
-
-        services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.SectionName)
-            .Validate(o => o.RetryBaseDelay > TimeSpan.Zero && o.MaxRetryDelay >= o.RetryBaseDelay, "SetHub:Delivery needs 0 < RetryBaseDelay <= MaxRetryDelay.")
-            .Validate(o => o.MaxDeliveryAge > TimeSpan.Zero && o.RequestTimeout > TimeSpan.Zero && o.IdleRecheckInterval > TimeSpan.Zero && o.MaintenanceInterval > TimeSpan.Zero, "SetHub:Delivery durations must be positive.")
-            .Validate(o => o.MaxConcurrentStreams > 0 && o.StreamBatchSize > 0, "SetHub:Delivery needs positive MaxConcurrentStreams and StreamBatchSize.")
-            .Validate(o => o.StreamTimeSlice > TimeSpan.Zero, "SetHub:Delivery:StreamTimeSlice must be positive.")
-            .Validate(o => o.LeaseDuration > o.RequestTimeout * 3, "SetHub:Delivery:LeaseDuration must exceed three times RequestTimeout: a push starts only while twice RequestTimeout of the lease is left.")
-            .ValidateOnStart();
-        services.AddOptions<StreamOptions>().BindConfiguration(StreamOptions.SectionName)
-            .Validate(o => o.InactivityTimeout is null || o.InactivityTimeout >= TimeSpan.Zero, "SetHub:Streams:InactivityTimeout must not be negative.")
-            .Validate(o => o.MinVerificationInterval >= TimeSpan.Zero, "SetHub:Streams:MinVerificationInterval must not be negative.")
-            .ValidateOnStart();
-
+        services.AddSetHubOptions();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(Random.Shared);
-        services.AddSingleton<NodeIdentity>();
         services.AddSingleton<MasterKeyProtector>();
         services.AddSingleton<ISecretProtector>(sp => sp.GetRequiredService<MasterKeyProtector>());
         services.AddSingleton<OperatorCredential>();
         services.AddSingleton<TransmitterUrls>();
         services.AddSingleton<ITransmitterUrls>(sp => sp.GetRequiredService<TransmitterUrls>());
-
         services.AddStore(configuration);
-        services.AddCaches();
 
-        services.AddSingleton<SigningKeyService>();
-        services.AddSingleton<TenantService>();
-        services.AddSingleton<ReceiverService>();
-        services.AddSingleton<IPushEndpointPolicy, PushEndpointPolicy>();
+        // What grains use from the silo they run on.
+        services.AddSingleton<TenantSnapshots>();
+        services.AddSingleton<ILocalTenantSnapshots>(sp => sp.GetRequiredService<TenantSnapshots>());
+        services.AddSingleton<ISigningKeySource>(sp => sp.GetRequiredService<TenantSnapshots>());
+        services.AddSingleton<PollWaiters>();
+        services.AddSingleton<ILocalPollWaiters>(sp => sp.GetRequiredService<PollWaiters>());
         services.AddSingleton<IPushTransport, HttpPushTransport>();
-        services.AddSingleton<SetIssuer>();
-        services.AddSingleton<StreamService>();
-        services.AddSingleton<StreamLifecycle>();
+        services.AddSingleton<PushDispatcher>();
+        services.AddSingleton<IPushDispatcher>(sp => sp.GetRequiredService<PushDispatcher>());
+        services.AddHostedService(sp => sp.GetRequiredService<PushDispatcher>());
+        services.AddSingleton<StreamRecovery>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<StreamRecovery>());
+
+        // The front door.
+        services.AddSingleton<IPushEndpointPolicy, PushEndpointPolicy>();
+        services.AddSingleton<TenantAdministration>();
+        services.AddSingleton<StreamManagement>();
         services.AddSingleton<StreamAdministration>();
-        services.AddSingleton<PollService>();
-        services.AddSingleton<EventPublisher>();
-        services.AddSingleton<PushDeliveryProcessor>();
-        services.AddHostedService<PushDeliveryWorker>();
-        services.AddHostedService<MaintenanceWorker>();
+        services.AddSingleton<StreamRendering>();
+        services.AddSingleton<Publisher>();
+        services.AddSingleton<LongPolls>();
 
         // The core authentication services only: bearer tokens need no cookies, hence no data protection key ring.
         services.AddWebEncoders();
@@ -93,17 +78,39 @@ internal static class SetHubServiceCollectionExtensions
         return services;
     }
 
+    private static void AddSetHubOptions(this IServiceCollection services)
+    {
+        services.AddOptions<SetHubOptions>().BindConfiguration(SetHubOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SetHubOptions>, SetHubOptionsValidator>();
+        services.AddOptions<ClusterSettings>().BindConfiguration(ClusterSettings.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ClusterSettings>, ClusterSettingsValidator>();
+        services.AddOptions<SigningKeyOptions>().BindConfiguration(SigningKeyOptions.SectionName)
+            .Validate(o => o.RotationGracePeriod > TimeSpan.Zero, "SetHub:Keys:RotationGracePeriod must be positive.")
+            .ValidateOnStart();
+        services.AddOptions<PollOptions>().BindConfiguration(PollOptions.SectionName)
+            .Validate(o => o.LongPollTimeout >= TimeSpan.Zero && o.RedeliveryInterval > TimeSpan.Zero && o.RecheckInterval > TimeSpan.Zero && o.MaxEventsPerResponse > 0,
+                "SetHub:Poll needs a non-negative LongPollTimeout, and a positive RedeliveryInterval, RecheckInterval and MaxEventsPerResponse.")
+            .ValidateOnStart();
+        services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.SectionName)
+            .Validate(o => o.RetryBaseDelay > TimeSpan.Zero && o.MaxRetryDelay >= o.RetryBaseDelay, "SetHub:Delivery needs 0 < RetryBaseDelay <= MaxRetryDelay.")
+            .Validate(o => o.MaxDeliveryAge > TimeSpan.Zero && o.RequestTimeout > TimeSpan.Zero, "SetHub:Delivery:MaxDeliveryAge and RequestTimeout must be positive.")
+            .Validate(o => o.MaxConcurrentPushes > 0 && o.StreamBatchSize > 0 && o.StreamWindow > 0, "SetHub:Delivery needs positive MaxConcurrentPushes, StreamBatchSize and StreamWindow.")
+            .ValidateOnStart();
+        services.AddOptions<StreamOptions>().BindConfiguration(StreamOptions.SectionName)
+            .Validate(o => o.InactivityTimeout is null || o.InactivityTimeout >= TimeSpan.Zero, "SetHub:Streams:InactivityTimeout must not be negative.")
+            .Validate(o => o.MinVerificationInterval >= TimeSpan.Zero, "SetHub:Streams:MinVerificationInterval must not be negative.")
+            .Validate(o => o.ReminderPeriod >= TimeSpan.FromSeconds(1), "SetHub:Streams:ReminderPeriod must be at least one second.")
+            .ValidateOnStart();
+    }
+
     private static void AddStore(this IServiceCollection services, IConfiguration configuration)
     {
         var storage = configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
         var connectionString = configuration.GetConnectionString(StorageOptions.ConnectionStringName);
-        services.AddSingleton<InProcessDeliverySignals>();
         switch (storage.Provider)
         {
             case StorageProvider.Sqlite:
                 services.AddSqliteStore(connectionString ?? StorageOptions.DefaultSqliteConnectionString);
-                services.AddSingleton<IDeliverySignals>(sp => sp.GetRequiredService<InProcessDeliverySignals>());
-                services.AddSingleton<ICacheInvalidation, InProcessCacheInvalidation>();
                 break;
 
             case StorageProvider.Postgres:
@@ -116,10 +123,6 @@ internal static class SetHubServiceCollectionExtensions
                 }
 
                 services.AddPostgresStore(connectionString);
-                services.AddSingleton<PostgresNotificationHub>();
-                services.AddHostedService(sp => sp.GetRequiredService<PostgresNotificationHub>());
-                services.AddSingleton<IDeliverySignals, PostgresDeliverySignals>();
-                services.AddSingleton<ICacheInvalidation, PostgresCacheInvalidation>();
                 break;
 
             default:
@@ -128,18 +131,5 @@ internal static class SetHubServiceCollectionExtensions
                     typeof(StorageOptions),
                     [$"SetHub:Storage:Provider must be 'Sqlite' or 'Postgres', not '{storage.Provider}'."]);
         }
-    }
-
-    // Read-through caches in front of the hottest lookups, kept correct across nodes by ICacheInvalidation.
-    private static void AddCaches(this IServiceCollection services)
-    {
-        services.AddSingleton<ITenantStore>(sp => new CachingTenantStore(
-            sp.GetRequiredService<RelationalTenantStore>(), sp.GetRequiredService<ICacheInvalidation>(), sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<IReceiverStore>(sp => new CachingReceiverStore(
-            sp.GetRequiredService<RelationalReceiverStore>(), sp.GetRequiredService<ICacheInvalidation>()));
-        services.AddSingleton(sp => new CachingStreamStore(
-            sp.GetRequiredService<RelationalStreamStore>(), sp.GetRequiredService<ICacheInvalidation>(), sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<IStreamStore>(sp => sp.GetRequiredService<CachingStreamStore>());
-        services.AddSingleton<IStreamCache>(sp => sp.GetRequiredService<CachingStreamStore>());
     }
 }

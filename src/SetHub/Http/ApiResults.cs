@@ -47,6 +47,7 @@ internal static class ApiResults
     public static int StatusFor(ErrorKind kind) => kind switch
     {
         ErrorKind.Invalid => StatusCodes.Status400BadRequest,
+        ErrorKind.Unauthorized => StatusCodes.Status401Unauthorized,
         ErrorKind.Forbidden => StatusCodes.Status403Forbidden,
         ErrorKind.NotFound => StatusCodes.Status404NotFound,
         ErrorKind.Conflict => StatusCodes.Status409Conflict,

@@ -30,7 +30,14 @@ internal sealed class DeliveryErrorBody
     {
         ArgumentNullException.ThrowIfNull(error);
         return TypedResults.Json(
-            new DeliveryErrorResponse(error.Kind == ErrorKind.Forbidden ? SsfConstants.DeliveryErrors.AccessDenied : SsfConstants.DeliveryErrors.InvalidRequest, error.Description),
+            new DeliveryErrorResponse(
+                error.Kind switch
+                {
+                    ErrorKind.Forbidden => SsfConstants.DeliveryErrors.AccessDenied,
+                    ErrorKind.Unauthorized => SsfConstants.DeliveryErrors.AuthenticationFailed,
+                    _ => SsfConstants.DeliveryErrors.InvalidRequest,
+                },
+                error.Description),
             SetHubJsonContext.Default.DeliveryErrorResponse,
             statusCode: ApiResults.StatusFor(error.Kind));
     }

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using SetHub.Core;
-using SetHub.Core.Storage;
+using SetHub.Grains.Streams;
 
 namespace SetHub.Http;
 
@@ -9,7 +9,7 @@ namespace SetHub.Http;
 /// response body: a poll can carry a thousand SETs and needs no intermediate objects. <c>sets</c> is always present,
 /// <c>{}</c> when empty (R49), so every 200 has a JSON body.
 /// </summary>
-internal sealed class PollResult(PollBatch batch) : IResult
+internal sealed class PollResult(PollAnswer batch) : IResult
 {
     public async Task ExecuteAsync(HttpContext httpContext)
     {

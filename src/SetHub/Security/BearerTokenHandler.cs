@@ -3,9 +3,9 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using SetHub.Core;
 using SetHub.Core.Security;
-using SetHub.Core.Storage;
 using SetHub.Core.Tenants;
 using SetHub.Http;
+using SetHub.Snapshots;
 
 namespace SetHub.Security;
 
@@ -19,7 +19,7 @@ internal sealed class BearerTokenHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     OperatorCredential operatorCredential,
-    ITenantStore tenants)
+    TenantSnapshots tenants)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "SetHubBearer";
@@ -53,12 +53,19 @@ internal sealed class BearerTokenHandler(
             return Success(Caller.Operator);
         }
 
-        // The token names its tenant; the credential is looked up within that tenant only. Whether the tenant may
-        // use this route is the authorization policy's question (403), not authentication's (401).
-        if (BearerTokens.TryReadTenant(token, out var tenantId) && TenantIds.IsValid(tenantId) &&
-            await tenants.FindCredentialAsync(tenantId, hash, Context.RequestAborted) is { } credential)
+        // The token names its tenant; the credential is looked up within that tenant only (in this silo's snapshot of
+        // it). Whether the tenant may use this route is the authorization policy's question (403), not authentication's (401).
+        if (BearerTokens.TryReadTenant(token, out var tenantId) && TenantIds.IsValid(tenantId) && await tenants.GetAsync(tenantId) is { } view)
         {
-            return Success(new Caller(credential.Kind, tenantId, credential.ReceiverId));
+            if (BearerTokens.HashesEqual(view.TokenHash, hash))
+            {
+                return Success(new Caller(TokenKind.Tenant, tenantId, null));
+            }
+
+            if (view.FindReceiver(hash) is { } receiverId)
+            {
+                return Success(new Caller(TokenKind.Receiver, tenantId, receiverId));
+            }
         }
 
         return AuthenticateResult.Fail("The bearer token is not valid for this resource.");

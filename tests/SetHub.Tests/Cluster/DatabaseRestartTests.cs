@@ -22,8 +22,7 @@ public sealed class DatabaseRestartTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _postgres = await PrivatePostgres.StartAsync();
-        // The default five-minute lease: a node that lost a release to the restart must retry it, not wait it out.
-        _cluster = await SetHubCluster.StartAsync(_postgres.ConnectionString, 2, "--SetHub:Delivery:LeaseDuration=00:05:00");
+        _cluster = await SetHubCluster.StartAsync(_postgres.ConnectionString, 2);
         _receiver = await TestPushReceiver.StartAsync();
     }
 

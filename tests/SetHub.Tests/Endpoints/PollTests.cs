@@ -181,6 +181,42 @@ public sealed class PollTests(SetHubServer server)
         Assert.Equal(receiver.Tenant.Issuer, set.Issuer);
     }
 
+    [Fact]
+    public async Task LongPoll_OnAStreamThatIsDeleted_EndsAtOnceWith404()
+    {
+        // The stream wakes the polls waiting on it as it is deleted: they need not wait out the 10 s timeout.
+        var (receiver, stream) = await NewPollStreamAsync();
+        var waiting = receiver.Client.PostAsync(Endpoint(stream), TestTenant.Json("""{"maxEvents":10}"""), Cancel);
+        await Task.Delay(300, Cancel);
+        Assert.False(waiting.IsCompleted, "the poll waits while nothing is queued");
+
+        using var deleted = await receiver.SendAsync(HttpMethod.Delete, $"{receiver.Tenant.Endpoint("configuration_endpoint")}?stream_id={Id(stream)}");
+        using var answer = await waiting.WaitAsync(TimeSpan.FromSeconds(5), Cancel);
+
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, answer.StatusCode);
+        await AssertRfc8935ErrorAsync(answer, "invalid_request");
+    }
+
+    [Fact]
+    public async Task LongPoll_OfAReceiverThatIsRevoked_EndsAtOnceWith401()
+    {
+        var (receiver, stream) = await NewPollStreamAsync();
+        var waiting = receiver.Client.PostAsync(Endpoint(stream), TestTenant.Json("""{"maxEvents":10}"""), Cancel);
+        await Task.Delay(300, Cancel);
+        Assert.False(waiting.IsCompleted, "the poll waits while nothing is queued");
+
+        using var admin = server.CreateClient(receiver.Tenant.Token);
+        using var revoked = await admin.DeleteAsync($"/admin/tenants/{receiver.Tenant.TenantId}/receivers/{receiver.ReceiverId}", Cancel);
+        using var answer = await waiting.WaitAsync(TimeSpan.FromSeconds(5), Cancel);
+
+        Assert.Equal(HttpStatusCode.NoContent, revoked.StatusCode);
+        // The credential stops working on every silo before the receiver's streams are deleted.
+        Assert.Equal(HttpStatusCode.Unauthorized, answer.StatusCode);
+        await AssertRfc8935ErrorAsync(answer, "authentication_failed");
+        Assert.NotEmpty(answer.Headers.WwwAuthenticate);
+    }
+
     private async Task<(TestReceiver Receiver, JsonElement Stream)> NewPollStreamAsync(SetHubServer? on = null)
     {
         var receiver = await (await TestTenant.CreateAsync(on ?? server)).AddReceiverAsync();

@@ -49,6 +49,9 @@ public sealed class SetHubProcess : IAsyncDisposable
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "SetHub.dll"));
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add($"http://127.0.0.1:{port}");
+
+        // Every node is an Orleans silo: nodes on one host need silo ports of their own.
+        start.ArgumentList.Add($"--SetHub:Cluster:SiloPort={FreePort()}");
         foreach (var setting in settings)
         {
             start.ArgumentList.Add(setting);
@@ -74,11 +77,39 @@ public sealed class SetHubProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Freezes the node (SIGSTOP): it neither runs nor answers, and wakes up (<see cref="Thaw"/>) believing
+    /// nothing happened, like a VM paused by its host.</summary>
+    public void Freeze() => Signal("-STOP");
+
+    /// <summary>Wakes a frozen node (SIGCONT).</summary>
+    public void Thaw() => Signal("-CONT");
+
+    /// <summary>Whether the process has ended.</summary>
+    public bool HasExited => _process.HasExited;
+
+    private void Signal(string signal)
+    {
+        using var kill = Process.Start("kill", [signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+        kill.WaitForExit();
+    }
+
     public async ValueTask DisposeAsync()
     {
+        if (!_process.HasExited)
+        {
+            Thaw(); // a frozen process cannot be reaped until it runs again
+        }
+
         Kill();
         await _process.WaitForExitAsync();
         _process.Dispose();
+
+        // For a failing cluster test: SETHUB_TEST_NODE_LOGS=<folder> keeps each node's output there.
+        if (Environment.GetEnvironmentVariable("SETHUB_TEST_NODE_LOGS") is { Length: > 0 } folder)
+        {
+            Directory.CreateDirectory(folder);
+            await File.WriteAllTextAsync(Path.Combine(folder, $"node-{Port}-{DateTime.UtcNow:HHmmss}.log"), Output);
+        }
     }
 
     public static int FreePort()

@@ -38,13 +38,14 @@ public class SetHubServer : IAsyncLifetime
                 $"--SetHub:MasterKey={Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))}",
                 $"--ConnectionStrings:SetHub=Data Source={DatabasePath}",
 
+                // Every node is an Orleans silo: test servers in one process need silo ports of their own.
+                $"--SetHub:Cluster:SiloPort={SetHubProcess.FreePort()}",
+
                 // The test receivers listen on loopback over http; short delays keep retry tests quick.
                 "--SetHub:Delivery:AllowPrivateEndpoints=true",
                 "--SetHub:Delivery:RetryBaseDelay=00:00:00.100",
                 "--SetHub:Delivery:MaxRetryDelay=00:00:00.400",
                 "--SetHub:Delivery:RequestTimeout=00:00:02",
-                "--SetHub:Delivery:IdleRecheckInterval=00:00:01",
-                "--SetHub:Delivery:MaintenanceInterval=00:00:00.200",
                 "--SetHub:Streams:MinVerificationInterval=00:00:00",
                 "--SetHub:Poll:LongPollTimeout=00:00:10",
                 .. Settings,

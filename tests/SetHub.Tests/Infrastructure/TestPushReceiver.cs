@@ -107,6 +107,19 @@ public sealed class TestPushReceiver : IAsyncDisposable
         }
     }
 
+    /// <summary>Takes every push that reached <paramref name="name"/> so far, without waiting.</summary>
+    public IReadOnlyList<ReceivedPush> Drain(string name)
+    {
+        var reader = _endpoints.GetOrAdd(name, _ => new Endpoint()).Received.Reader;
+        var pushes = new List<ReceivedPush>();
+        while (reader.TryRead(out var push))
+        {
+            pushes.Add(push);
+        }
+
+        return pushes;
+    }
+
     /// <summary>Asserts that nothing reaches <paramref name="name"/> for <paramref name="quiet"/>.</summary>
     public async Task AssertNothingAsync(string name, TimeSpan quiet)
     {

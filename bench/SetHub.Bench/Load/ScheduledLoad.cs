@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using SetHub.Bench.Measure;
+
+namespace SetHub.Bench.Load;
+
+/// <summary>How an open-loop load went: publishes sent, those it had to skip, and how late the generator was.</summary>
+/// <param name="Sent">Publishes sent.</param>
+/// <param name="Accepted">Publishes answered 202.</param>
+/// <param name="Skipped">Publishes not sent because too many were still unanswered (the hub stalled).</param>
+/// <param name="Lag">How far behind its schedule the generator sent, in ms: large values mean the generator itself
+/// was starved of CPU and the offered rate was not really offered.</param>
+public sealed record ScheduleReport(long Sent, long Accepted, long Skipped, Distribution Lag);
+
+/// <summary>
+/// Open-loop load at a fixed rate: each publish is sent at its scheduled time whether or not earlier ones have been
+/// answered, so a slow hub meets the full offered rate instead of slowing the generator down (no coordinated
+/// omission). Only a hard cap on unanswered publishes protects the bench from a hub that stops answering. With
+/// <c>retry</c>, a publish that fails is retried (same txn and body) on the next node.
+/// </summary>
+public sealed class ScheduledLoad(Publisher publisher, PublishPlan plan, double publishesPerSecond, int maxInFlight, bool retry = false)
+{
+    private long _inFlight;
+    private long _accepted;
+
+    public async Task<ScheduleReport> RunAsync(TimeSpan duration, CancellationToken cancellationToken)
+    {
+        var lag = new Samples();
+        var tasks = new List<Task>();
+        long sent = 0, skipped = 0, n = 0;
+        var start = Stopwatch.GetTimestamp();
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var elapsed = Stopwatch.GetElapsedTime(start);
+            if (elapsed >= duration)
+            {
+                break;
+            }
+
+            var due = (long)(elapsed.TotalSeconds * publishesPerSecond);
+            for (; n < due; n++)
+            {
+                if (Interlocked.Read(ref _inFlight) >= maxInFlight)
+                {
+                    skipped++;
+                    continue;
+                }
+
+                lag.Add((Stopwatch.GetElapsedTime(start).TotalSeconds - (n / publishesPerSecond)) * 1000);
+                var (txn, body) = plan(n);
+                Interlocked.Increment(ref _inFlight);
+                tasks.Add(SendAsync(txn, body));
+                sent++;
+            }
+
+            await Task.Delay(1, CancellationToken.None);
+        }
+
+        await Task.WhenAll(tasks);
+        return new ScheduleReport(sent, Interlocked.Read(ref _accepted), skipped, lag.Summarize());
+    }
+
+    private async Task SendAsync(string txn, byte[] body)
+    {
+        await Task.Yield(); // the scheduler loop must not run the request's synchronous start
+        try
+        {
+            var outcome = await publisher.PublishAsync(txn, body, retry, CancellationToken.None);
+            if (outcome.Accepted)
+            {
+                Interlocked.Increment(ref _accepted);
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+namespace SetHub.Core.Storage;
+
+/// <summary>A SET moved to the dead letters, with why.</summary>
+/// <param name="Position">Its position.</param>
+/// <param name="Error">The reason kept with it.</param>
+/// <param name="Attempts">Its attempts, counted until now.</param>
+public readonly record struct DeadLetterMark(long Position, string Error, int Attempts);
+
+/// <summary>A dead letter queued again at a new position, at the end of the stream's log, with a fresh MaxDeliveryAge
+/// clock.</summary>
+/// <param name="Jti">The dead letter's <c>jti</c>.</param>
+/// <param name="Position">Its new position.</param>
+/// <param name="QueuedAt">When its clock restarts.</param>
+public readonly record struct Redrive(string Jti, long Position, DateTimeOffset QueuedAt);
+
+/// <summary>The push state to store in the head: consecutive failures and the next attempt.</summary>
+/// <param name="Failures">Consecutive failures; 0 after a success.</param>
+/// <param name="NextAttemptAt">When the next attempt is due, or <see langword="null"/>.</param>
+public readonly record struct HeadUpdate(int Failures, DateTimeOffset? NextAttemptAt);
+
+/// <summary>
+/// Everything one turn of a stream grain changes in its log, committed together (and, by the silo's committer,
+/// together with other streams' writes, without depending on them). Removals come before appends, so a re-driven
+/// <c>jti</c> can leave the dead letters and re-enter the queue in one write.
+/// </summary>
+public sealed class LogWrite
+{
+    /// <summary>SETs to append, in position order.</summary>
+    public List<LogEntry> Appends { get; } = [];
+
+    /// <summary>Queued SETs that left the queue (delivered, acknowledged, or dropped): removed.</summary>
+    public List<long> Removals { get; } = [];
+
+    /// <summary>Queued SETs removed by <c>jti</c> (acknowledgements of SETs the grain does not hold in memory).</summary>
+    public List<string> RemovalsByJti { get; } = [];
+
+    /// <summary>Queued SETs to dead-letter.</summary>
+    public List<DeadLetterMark> DeadLetters { get; } = [];
+
+    /// <summary>Dead letters to queue again at new positions.</summary>
+    public List<Redrive> Redrives { get; } = [];
+
+    /// <summary>Queued SETs appended before this time are dead-lettered (MaxDeliveryAge) with
+    /// <see cref="ExpiryError"/>, whether the grain holds them in memory or not.</summary>
+    public DateTimeOffset? ExpireQueuedBefore { get; set; }
+
+    /// <summary>The error recorded with SETs that expire.</summary>
+    public string? ExpiryError { get; set; }
+
+    /// <summary>Remove every queued SET that is not a control SET (a disabled stream holds nothing, SSF 1.0 §8.1.2.1).</summary>
+    public bool DropQueuedEvents { get; set; }
+
+    /// <summary>The push state to store, or <see langword="null"/> to leave it.</summary>
+    public HeadUpdate? Head { get; set; }
+
+    /// <summary>Whether there is nothing to write.</summary>
+    public bool IsEmpty =>
+        Appends.Count == 0 && Removals.Count == 0 && RemovalsByJti.Count == 0 && DeadLetters.Count == 0 &&
+        Redrives.Count == 0 && ExpireQueuedBefore is null && !DropQueuedEvents && Head is null;
+}
+
+/// <summary>How a log write ended.</summary>
+public enum LogWriteStatus
+{
+    /// <summary>Committed.</summary>
+    Committed,
+
+    /// <summary>Refused: another activation claimed the stream's log since this one did. Nothing was written; the
+    /// writer must stop acting for the stream.</summary>
+    Fenced,
+}
+
+/// <summary>The outcome of a <see cref="LogWrite"/>.</summary>
+/// <param name="Status">Committed or fenced.</param>
+/// <param name="Duplicates">Appended <c>jti</c>s that already existed in the stream's log: counted as written, and
+/// the existing SET kept.</param>
+public sealed record LogWriteResult(LogWriteStatus Status, IReadOnlyList<string> Duplicates)
+{
+    /// <summary>A committed write without duplicates.</summary>
+    public static LogWriteResult Committed { get; } = new(LogWriteStatus.Committed, []);
+
+    /// <summary>A fenced write.</summary>
+    public static LogWriteResult Fenced { get; } = new(LogWriteStatus.Fenced, []);
+}

@@ -1,0 +1,31 @@
+using System.Data.Common;
+using Orleans.Runtime.Messaging;
+using SetHub.Grains.Streams;
+
+namespace SetHub.Http;
+
+/// <summary>
+/// Failures that pass on their own: the store unreachable or restarting, a node gone and not yet declared dead, a
+/// grain that lost its log to a newer activation, a write that timed out.
+/// </summary>
+internal static class TransientFailures
+{
+    /// <summary>Whether the request failed because the store or a node is unavailable: its caller gets 503 with
+    /// Retry-After, never 500.</summary>
+    public static bool IsUnavailable(Exception? exception) => Any(exception, static failure => failure is DbException || IsClusterOrLog(failure));
+
+    /// <summary>Whether an idempotent call that failed so is worth making again at once: a store error only when the
+    /// driver calls it transient (a dropped connection, a restart), never one a retry would meet again.</summary>
+    public static bool IsWorthRetrying(Exception? exception) => Any(exception, static failure => failure is DbException { IsTransient: true } || IsClusterOrLog(failure));
+
+    private static bool IsClusterOrLog(Exception failure) =>
+        failure is TimeoutException or SiloUnavailableException or OrleansMessageRejectionException or ConnectionFailedException or LogFencedException;
+
+    private static bool Any(Exception? exception, Func<Exception, bool> matches) => exception switch
+    {
+        null => false,
+        _ when matches(exception) => true,
+        AggregateException aggregate => aggregate.InnerExceptions.Any(inner => Any(inner, matches)),
+        _ => Any(exception.InnerException, matches),
+    };
+}

@@ -1,0 +1,65 @@
+using System.Text.Json;
+using SetHub.Core.Results;
+using SetHub.Core.Storage;
+using SetHub.Core.Streams;
+using SetHub.Grains.Streams;
+using SetHub.Grains.Tenants;
+
+namespace SetHub.Management;
+
+/// <summary>The operator's view of a tenant's streams: inspection, status changes by the transmitter, dead letters.</summary>
+internal sealed class StreamAdministration(IGrainFactory grains, StreamGrainReferences streamGrains)
+{
+    /// <summary>The most dead letters one listing returns, and the most <c>jtis</c> one re-drive names.</summary>
+    public const int MaxDeadLetters = 1000;
+
+    /// <summary>Every stream of a tenant, oldest first.</summary>
+    public async Task<IReadOnlyList<StreamData>> ListAsync(string tenantId)
+    {
+        var ids = await grains.GetGrain<ITenantGrain>(tenantId).ListStreams(receiverId: null);
+        var streams = await Task.WhenAll(ids.Select(id => Stream(tenantId, id).Get(receiverId: null)));
+        return [.. streams.Where(stream => stream.IsSuccess).Select(stream => stream.Value!)];
+    }
+
+    /// <summary>One stream with its queue's depth.</summary>
+    public async Task<Result<StreamOverview>> GetAsync(string tenantId, string streamId) =>
+        (await Stream(tenantId, streamId).GetOverview()).ToResult();
+
+    /// <summary>Changes a stream's status as the transmitter, announced with a stream-updated SET (SSF 1.0 §8.1.5):
+    /// <c>{"status", "reason"?}</c>.</summary>
+    public async Task<Result<StreamData>> ChangeStatusAsync(string tenantId, string streamId, JsonElement body)
+    {
+        var request = ManagementRequests.ParseAdminStatus(body);
+        if (!request.IsSuccess)
+        {
+            return request.Error;
+        }
+
+        return (await grains.GetGrain<ITenantGrain>(tenantId).SetStreamStatus(receiverId: null, streamId, request.Value.Status, request.Value.Reason)).ToResult();
+    }
+
+    /// <summary>A stream's dead letters, oldest first.</summary>
+    public async Task<Result<DeadLetterData[]>> ListDeadLettersAsync(string tenantId, string streamId, int? limit)
+    {
+        if (limit is < 1 or > MaxDeadLetters)
+        {
+            return OperationError.Invalid($"'limit' must be between 1 and {MaxDeadLetters}.");
+        }
+
+        return (await Stream(tenantId, streamId).ListDeadLetters(limit ?? 100)).ToResult();
+    }
+
+    /// <summary>Queues dead letters again: <c>{}</c> for all, or <c>{"jtis": [...]}</c>.</summary>
+    public async Task<Result<int>> RedriveAsync(string tenantId, string streamId, JsonElement body)
+    {
+        var jtis = ManagementRequests.ParseRedrive(body, MaxDeadLetters);
+        if (!jtis.IsSuccess)
+        {
+            return jtis.Error;
+        }
+
+        return (await Stream(tenantId, streamId).Redrive(jtis.Value?.ToArray())).ToResult();
+    }
+
+    private IStreamGrain Stream(string tenantId, string streamId) => streamGrains.For(new StreamKey(tenantId, streamId));
+}
