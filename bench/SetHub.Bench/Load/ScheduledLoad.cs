@@ -11,6 +11,12 @@ namespace SetHub.Bench.Load;
 /// was starved of CPU and the offered rate was not really offered.</param>
 public sealed record ScheduleReport(long Sent, long Accepted, long Skipped, Distribution Lag);
 
+/// <summary>What the measured window of an open-loop run saw, after its warm-up.</summary>
+/// <param name="Schedule">The whole run, warm-up included.</param>
+/// <param name="Counted">How much the counter (SETs delivered or acknowledged) rose within the window.</param>
+/// <param name="Cpu">CPU used within the window.</param>
+public sealed record MeasuredRun(ScheduleReport Schedule, long Counted, CpuUsage Cpu);
+
 /// <summary>
 /// Open-loop load at a fixed rate: each publish is sent at its scheduled time whether or not earlier ones have been
 /// answered, so a slow hub meets the full offered rate instead of slowing the generator down (no coordinated
@@ -21,6 +27,29 @@ public sealed class ScheduledLoad(Publisher publisher, PublishPlan plan, double 
 {
     private long _inFlight;
     private long _accepted;
+
+    /// <summary>
+    /// Runs for <paramref name="warmup"/> then <paramref name="window"/>: the ledger records latency for publishes sent
+    /// within the window only, and the counter and CPU are read as the window opens and closes.
+    /// </summary>
+    public async Task<MeasuredRun> RunMeasuredAsync(
+        TimeSpan warmup, TimeSpan window, DeliveryLedger ledger, Func<long> counter, CpuMeter meter, CancellationToken cancellationToken)
+    {
+        CpuSnapshot? cpu0 = null;
+        long count0 = 0;
+        var windowStart = Task.Run(async () =>
+        {
+            await Task.Delay(warmup, cancellationToken);
+            ledger.StartLatencyWindow();
+            count0 = counter();
+            cpu0 = meter.Take();
+        }, cancellationToken);
+        var schedule = await RunAsync(warmup + window, cancellationToken);
+        ledger.EndLatencyWindow();
+        await windowStart;
+        var (count1, cpu1) = (counter(), meter.Take());
+        return new MeasuredRun(schedule, count1 - count0, CpuMeter.Between(cpu0!, cpu1));
+    }
 
     public async Task<ScheduleReport> RunAsync(TimeSpan duration, CancellationToken cancellationToken)
     {

@@ -89,23 +89,9 @@ public sealed class CrossNodeScenario : IScenario
         var schedule = new ScheduledLoad(publisher, plan, PublishesPerSecond, maxInFlight: 2000);
 
         ScenarioContext.Log($"crossnode: {PublishesPerSecond:0} publishes/s for {size.Window.TotalSeconds:0} s after {size.Warmup.TotalSeconds:0} s warm-up");
-        CpuSnapshot? cpu0 = null;
-        long delivered0 = 0;
-        var windowStart = Task.Run(async () =>
-        {
-            await Task.Delay(size.Warmup, cancellationToken);
-            ledger.StartLatencyWindow();
-            delivered0 = ledger.Delivered;
-            cpu0 = meter.Take();
-        }, cancellationToken);
-        var scheduled = await schedule.RunAsync(size.Warmup + size.Window, cancellationToken);
-        ledger.EndLatencyWindow();
-        await windowStart;
-        var (delivered1, cpu1) = (ledger.Delivered, meter.Take());
+        var (scheduled, deliveredInWindow, cpu) = await schedule.RunMeasuredAsync(size.Warmup, size.Window, ledger, () => ledger.Delivered, meter, cancellationToken);
         var drained = await ledger.DrainAsync(Drain, Drain, cancellationToken: cancellationToken);
         await pollers.StopAsync();
-        var cpu = CpuMeter.Between(cpu0!, cpu1);
-        var deliveredInWindow = delivered1 - delivered0;
 
         // An answer read before its publish's 202 is a wake-up within 0 ms of the 202: it counts as 0, and is noted.
         var times = ledger.PublishTimesInLatencyWindow();

@@ -149,22 +149,10 @@ public sealed class PushScenario : IScenario
         {
             var (ledger, publisher) = Start();
             var schedule = new ScheduledLoad(publisher, Plan(name), setsPerSecond / size.GroupSize, maxInFlight: 4000);
-            CpuSnapshot? cpu0 = null;
-            long delivered0 = 0;
-            var windowStart = Task.Run(async () =>
-            {
-                await Task.Delay(size.FixedWarmup, cancellationToken);
-                ledger.StartLatencyWindow();
-                delivered0 = ledger.Delivered;
-                cpu0 = _meter.Take();
-            }, cancellationToken);
-            var scheduled = await schedule.RunAsync(size.FixedWarmup + window, cancellationToken);
-            ledger.EndLatencyWindow();
-            await windowStart;
-            var (delivered1, cpu1) = (ledger.Delivered, _meter.Take());
+            var (scheduled, delivered, cpu) = await schedule.RunMeasuredAsync(size.FixedWarmup, window, ledger, () => ledger.Delivered, _meter, cancellationToken);
             var offered = scheduled.Sent * size.GroupSize / (size.FixedWarmup + window).TotalSeconds;
             return await FinishAsync(string.Create(CultureInfo.InvariantCulture, $"{name} rate ({setsPerSecond:0} SETs/s)"),
-                ledger, publisher, delivered1 - delivered0, CpuMeter.Between(cpu0!, cpu1), offered, scheduled.Skipped, scheduled.Lag.P99);
+                ledger, publisher, delivered, cpu, offered, scheduled.Skipped, scheduled.Lag.P99);
         }
 
         private (DeliveryLedger Ledger, Publisher Publisher) Start()
