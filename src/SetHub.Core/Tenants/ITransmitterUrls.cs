@@ -1,6 +1,7 @@
 namespace SetHub.Core.Tenants;
 
-/// <summary>The public URLs of each tenant's transmitter. The host owns the URL layout; the rules only use it.</summary>
+/// <summary>The public URLs of each tenant's transmitter. The host says where issuers and discovery documents are;
+/// <see cref="TransmitterUrlLayout"/> lays out the rest below the issuer; the rules only use them.</summary>
 public interface ITransmitterUrls
 {
     /// <summary>The tenant's issuer (SSF 1.0 §7.1 <c>issuer</c>; <c>iss</c> of its SETs).</summary>

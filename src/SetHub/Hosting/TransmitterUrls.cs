@@ -9,10 +9,10 @@ namespace SetHub.Hosting;
 /// <summary>
 /// SetHub's URL layout. Tenant <c>t</c> has the issuer <c>{base}/tenants/t</c>, its discovery document at
 /// <c>{origin}/.well-known/ssf-configuration{base path}/tenants/t</c> (SSF 1.0 §7.2), and its SSF endpoints under
-/// <c>{issuer}/ssf/</c>, mirroring the spec's examples. <c>{base}</c> is <c>SetHub:PublicBaseUrl</c>, or else the
+/// <c>{issuer}/ssf/</c> (<see cref="TransmitterUrlLayout"/>). <c>{base}</c> is <c>SetHub:PublicBaseUrl</c>, or else the
 /// address the server listens on.
 /// </summary>
-internal sealed class TransmitterUrls(IOptions<SetHubOptions> options, IConfiguration configuration, IServer server) : ITransmitterUrls
+internal sealed class TransmitterUrls(IOptions<SetHubOptions> options, IConfiguration configuration, IServer server) : TransmitterUrlLayout
 {
     /// <summary>The route prefix of everything a tenant serves.</summary>
     public const string TenantPrefix = "/tenants/{tenantId}";
@@ -25,23 +25,9 @@ internal sealed class TransmitterUrls(IOptions<SetHubOptions> options, IConfigur
     /// <summary>The path part of the public base URL without a trailing slash ("" at the root).</summary>
     public string BasePath => BaseUri.AbsolutePath.TrimEnd('/');
 
-    public string Issuer(string tenantId) => $"{Origin}{BasePath}/tenants/{tenantId}";
+    public override string Issuer(string tenantId) => $"{Origin}{BasePath}/tenants/{tenantId}";
 
-    public string ConfigurationUrl(string tenantId) => $"{Origin}{WellKnownPath}{BasePath}/tenants/{tenantId}";
-
-    public string JwksUri(string tenantId) => $"{Issuer(tenantId)}/jwks.json";
-
-    public string ConfigurationEndpoint(string tenantId) => $"{Issuer(tenantId)}/ssf/streams";
-
-    public string StatusEndpoint(string tenantId) => $"{Issuer(tenantId)}/ssf/status";
-
-    public string AddSubjectEndpoint(string tenantId) => $"{Issuer(tenantId)}/ssf/subjects:add";
-
-    public string RemoveSubjectEndpoint(string tenantId) => $"{Issuer(tenantId)}/ssf/subjects:remove";
-
-    public string VerificationEndpoint(string tenantId) => $"{Issuer(tenantId)}/ssf/verify";
-
-    public string PollEndpoint(string tenantId, string streamId) => $"{Issuer(tenantId)}/ssf/poll/{streamId}";
+    public override string ConfigurationUrl(string tenantId) => $"{Origin}{WellKnownPath}{BasePath}/tenants/{tenantId}";
 
     /// <summary>The path base to serve under, known before the server starts (only from <c>PublicBaseUrl</c>).</summary>
     public static string ConfiguredBasePath(SetHubOptions options) =>

@@ -11,7 +11,7 @@ namespace SetHub.Grains.Tests.Infrastructure;
 
 /// <summary>What a silo's host gives its grains, in the form a test can watch: URLs, the master key, signing keys,
 /// and the silo agent's targets (snapshot invalidations and long-poll wake-ups, recorded per silo).</summary>
-public sealed class TestSiloServices : ITransmitterUrls, ISigningKeySource
+public sealed class TestSiloServices : TransmitterUrlLayout, ISigningKeySource
 {
     private readonly ConcurrentDictionary<(string, string), SigningKey> _keys = new();
 
@@ -19,23 +19,9 @@ public sealed class TestSiloServices : ITransmitterUrls, ISigningKeySource
 
     public ISecretProtector Protector { get; }
 
-    public string Issuer(string tenantId) => $"https://hub.example.com/tenants/{tenantId}";
+    public override string Issuer(string tenantId) => $"https://hub.example.com/tenants/{tenantId}";
 
-    public string ConfigurationUrl(string tenantId) => $"https://hub.example.com/.well-known/ssf-configuration/tenants/{tenantId}";
-
-    public string JwksUri(string tenantId) => $"{Issuer(tenantId)}/jwks.json";
-
-    public string ConfigurationEndpoint(string tenantId) => $"{Issuer(tenantId)}/ssf/streams";
-
-    public string StatusEndpoint(string tenantId) => $"{Issuer(tenantId)}/ssf/status";
-
-    public string AddSubjectEndpoint(string tenantId) => $"{Issuer(tenantId)}/ssf/subjects:add";
-
-    public string RemoveSubjectEndpoint(string tenantId) => $"{Issuer(tenantId)}/ssf/subjects:remove";
-
-    public string VerificationEndpoint(string tenantId) => $"{Issuer(tenantId)}/ssf/verify";
-
-    public string PollEndpoint(string tenantId, string streamId) => $"{Issuer(tenantId)}/ssf/poll/{streamId}";
+    public override string ConfigurationUrl(string tenantId) => $"https://hub.example.com/.well-known/ssf-configuration/tenants/{tenantId}";
 
     // Grain tests do not check signatures: any key of the right algorithm will do.
     public ValueTask<SigningKey> GetActiveKeyAsync(string tenantId, string algorithm, CancellationToken cancellationToken = default) =>
