@@ -1,7 +1,9 @@
 using Npgsql;
 using NpgsqlTypes;
 using SetHub.Core.Storage;
+using SetHub.Storage.Relational;
 using SetHub.Storage.Relational.SetLog;
+using static SetHub.Storage.Relational.SetLog.LogStates;
 
 namespace SetHub.Storage.Postgres;
 
@@ -14,8 +16,6 @@ namespace SetHub.Storage.Postgres;
 /// </summary>
 internal static class PostgresLogBatch
 {
-    private const int Queued = 0;
-    private const int Dead = 1;
 
     /// <summary>Whether the bulk form applies: two claims of one stream in one batch would upsert one row twice.</summary>
     public static bool CanRun(IReadOnlyList<LogOperation> operations)
@@ -80,7 +80,7 @@ internal static class PostgresLogBatch
             while (await reader.ReadAsync(cancellationToken))
             {
                 heads[new StreamKey(reader.GetString(0), reader.GetString(1))] =
-                    new LogHead(reader.GetInt64(2), reader.GetInt32(3), reader.IsDBNull(4) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)));
+                    new LogHead(reader.GetInt64(2), reader.GetInt32(3), reader.GetNullableTime(4));
             }
         });
 
@@ -100,9 +100,7 @@ internal static class PostgresLogBatch
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                windows[new StreamKey(reader.GetString(0), reader.GetString(1))].Add(new LogEntry(
-                    reader.GetInt64(2), reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.GetBoolean(6),
-                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7)), reader.GetInt32(8), reader.IsDBNull(9) ? null : reader.GetString(9)));
+                windows[new StreamKey(reader.GetString(0), reader.GetString(1))].Add(RowByRowLogBatch.ReadEntry(reader, 2));
             }
 
             foreach (var (stream, window) in windows)
@@ -185,7 +183,7 @@ internal static class PostgresLogBatch
                 WHERE l.tenant_id = v.t AND l.stream_id = v.s AND l.jti = v.j AND l.state = {Dead}
                 """,
                 [.. StreamColumns(redrives.Select(row => row.write)), Text("j", redrives.Select(row => row.redrive.Jti)),
-                 Bigint("p", redrives.Select(row => row.redrive.Position)), Bigint("q", redrives.Select(row => row.redrive.QueuedAt.ToUnixTimeMilliseconds()))]);
+                 Bigint("p", redrives.Select(row => row.redrive.Position)), Bigint("q", redrives.Select(row => row.redrive.QueuedAt.ToDb()))]);
         }
 
         var appends = writes.SelectMany(write => write.Write.Appends.Select(entry => (write, entry))).ToArray();
@@ -203,7 +201,7 @@ internal static class PostgresLogBatch
                 [.. StreamColumns(appends.Select(row => row.write)), Bigint("p", appends.Select(row => row.entry.Position)),
                  Text("j", appends.Select(row => row.entry.Jti)), Text("tok", appends.Select(row => row.entry.Token)),
                  Text("et", appends.Select(row => row.entry.EventType)), new NpgsqlParameter<bool[]>("c", [.. appends.Select(row => row.entry.IsControl)]),
-                 Bigint("q", appends.Select(row => row.entry.QueuedAt.ToUnixTimeMilliseconds()))]));
+                 Bigint("q", appends.Select(row => row.entry.QueuedAt.ToDb()))]));
             readers.Add(async reader =>
             {
                 while (await reader.ReadAsync(cancellationToken))
@@ -230,7 +228,7 @@ internal static class PostgresLogBatch
                 FROM unnest(@t, @s, @e, @cut, @err) AS v(t, s, e, cut, err) {Fenced}
                 WHERE l.tenant_id = v.t AND l.stream_id = v.s AND l.state = {Queued} AND l.queued_at < v.cut
                 """,
-                [.. StreamColumns(expiries), Bigint("cut", expiries.Select(write => write.Write.ExpireQueuedBefore!.Value.ToUnixTimeMilliseconds())),
+                [.. StreamColumns(expiries), Bigint("cut", expiries.Select(write => write.Write.ExpireQueuedBefore!.Value.ToDb())),
                  Text("err", expiries.Select(write => write.Write.ExpiryError ?? "expired"))]);
         }
 
@@ -254,7 +252,7 @@ internal static class PostgresLogBatch
                 WHERE h.tenant_id = v.t AND h.stream_id = v.s AND h.epoch = v.e
                 """,
                 [.. StreamColumns(heads), Int("f", heads.Select(write => write.Write.Head!.Value.Failures)),
-                 new NpgsqlParameter<long?[]>("n", [.. heads.Select(write => write.Write.Head!.Value.NextAttemptAt?.ToUnixTimeMilliseconds())])]);
+                 new NpgsqlParameter<long?[]>("n", [.. heads.Select(write => write.Write.Head!.Value.NextAttemptAt.ToDb())])]);
         }
     }
 

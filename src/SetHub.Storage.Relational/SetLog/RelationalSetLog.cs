@@ -1,5 +1,6 @@
 using System.Globalization;
 using SetHub.Core.Storage;
+using static SetHub.Storage.Relational.SetLog.LogStates;
 
 namespace SetHub.Storage.Relational.SetLog;
 
@@ -9,8 +10,6 @@ namespace SetHub.Storage.Relational.SetLog;
 /// </summary>
 public sealed class RelationalSetLog(RelationalDatabase database, LogCommitter committer) : ISetLog
 {
-    private const int Queued = 0;
-    private const int Dead = 1;
 
     /// <inheritdoc />
     public Task<LogClaim> ClaimAsync(StreamKey stream, string owner, int windowSize, CancellationToken cancellationToken = default)

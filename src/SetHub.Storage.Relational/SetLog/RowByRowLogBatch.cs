@@ -1,21 +1,69 @@
 using System.Data.Common;
 using SetHub.Core.Storage;
+using static SetHub.Storage.Relational.SetLog.LogStates;
 
 namespace SetHub.Storage.Relational.SetLog;
 
 /// <summary>
 /// Runs a batch of SET log operations statement by statement, in order, in the caller's transaction: the portable
-/// way (SQLite, where prepared statements in one transaction cost microseconds each). Every write first reads its
-/// stream's head with the provider's share lock, and writes only if its epoch is still the stream's epoch.
+/// way (SQLite, where prepared statements in one transaction cost microseconds each: each statement is compiled once
+/// per batch, <see cref="BatchStatements"/>). Every write first reads its stream's head with the provider's share
+/// lock, and writes only if its epoch is still the stream's epoch.
 /// </summary>
 internal static class RowByRowLogBatch
 {
-    private const int Queued = 0;
-    private const int Dead = 1;
+    private static readonly RowStatement RemoveByPosition = new(
+        $"DELETE FROM set_log WHERE tenant_id = @tenant_id AND stream_id = @stream_id AND pos = @pos AND state = {Queued}",
+        "@tenant_id", "@stream_id", "@pos");
+
+    private static readonly RowStatement RemoveByJti = new(
+        $"DELETE FROM set_log WHERE tenant_id = @tenant_id AND stream_id = @stream_id AND jti = @jti AND state = {Queued}",
+        "@tenant_id", "@stream_id", "@jti");
+
+    private static readonly RowStatement DeadLetter = new(
+        $"""
+        UPDATE set_log SET state = {Dead}, last_error = @last_error, attempts = @attempts
+        WHERE tenant_id = @tenant_id AND stream_id = @stream_id AND pos = @pos AND state = {Queued}
+        """,
+        "@tenant_id", "@stream_id", "@pos", "@last_error", "@attempts");
+
+    private static readonly RowStatement Redrive = new(
+        $"""
+        UPDATE set_log SET pos = @pos, state = {Queued}, queued_at = @queued_at, attempts = 0, last_error = NULL
+        WHERE tenant_id = @tenant_id AND stream_id = @stream_id AND jti = @jti AND state = {Dead}
+        """,
+        "@tenant_id", "@stream_id", "@pos", "@queued_at", "@jti");
+
+    private static readonly RowStatement Append = new(
+        $"""
+        INSERT INTO set_log (tenant_id, stream_id, pos, jti, token, event_type, is_control, created_at, queued_at, attempts, state)
+        VALUES (@tenant_id, @stream_id, @pos, @jti, @token, @event_type, @is_control, @queued_at, @queued_at, 0, {Queued})
+        ON CONFLICT (tenant_id, stream_id, jti) DO NOTHING
+        """,
+        "@tenant_id", "@stream_id", "@pos", "@jti", "@token", "@event_type", "@is_control", "@queued_at");
+
+    private static readonly RowStatement Expire = new(
+        $"""
+        UPDATE set_log SET state = {Dead},
+            last_error = CASE WHEN last_error IS NULL THEN @error ELSE @error || '; last error: ' || last_error END
+        WHERE tenant_id = @tenant_id AND stream_id = @stream_id AND state = {Queued} AND queued_at < @cutoff
+        """,
+        "@tenant_id", "@stream_id", "@cutoff", "@error");
+
+    private static readonly RowStatement DropEvents = new(
+        $"DELETE FROM set_log WHERE tenant_id = @tenant_id AND stream_id = @stream_id AND state = {Queued} AND is_control = @false",
+        "@tenant_id", "@stream_id", "@false");
+
+    private static readonly RowStatement UpdateHead = new(
+        "UPDATE set_heads SET failures = @failures, next_attempt_at = @next_attempt_at WHERE tenant_id = @tenant_id AND stream_id = @stream_id",
+        "@tenant_id", "@stream_id", "@failures", "@next_attempt_at");
 
     public static async Task ExecuteAsync(
         RelationalDatabase database, DbConnection connection, DbTransaction transaction, IReadOnlyList<LogOperation> operations, CancellationToken cancellationToken)
     {
+        await using var statements = new BatchStatements(connection, transaction);
+        var readEpoch = new RowStatement(
+            $"SELECT epoch FROM set_heads WHERE tenant_id = @tenant_id AND stream_id = @stream_id{database.ForShare}", "@tenant_id", "@stream_id");
         foreach (var operation in operations)
         {
             switch (operation)
@@ -24,7 +72,7 @@ internal static class RowByRowLogBatch
                     claim.Result = await ClaimAsync(connection, transaction, claim, cancellationToken);
                     break;
                 case WriteOperation write:
-                    await WriteAsync(database, connection, transaction, write, cancellationToken);
+                    await WriteAsync(statements, readEpoch, write, cancellationToken);
                     break;
             }
         }
@@ -46,15 +94,13 @@ internal static class RowByRowLogBatch
         return new LogClaim(head!, complete ? window : window.GetRange(0, claim.WindowSize), complete);
     }
 
-    private static async Task WriteAsync(RelationalDatabase database, DbConnection connection, DbTransaction transaction, WriteOperation operation, CancellationToken cancellationToken)
+    private static async Task WriteAsync(BatchStatements statements, RowStatement readEpoch, WriteOperation operation, CancellationToken cancellationToken)
     {
-        var stream = operation.Stream;
+        var (tenant, streamId) = (operation.Stream.TenantId, operation.Stream.StreamId);
         operation.Duplicates.Clear();
         operation.Fenced = false;
-        var epoch = await connection.CreateCommand(transaction, $"SELECT epoch FROM set_heads WHERE tenant_id = @tenant_id AND stream_id = @stream_id{database.ForShare}")
-            .WithStream(stream)
-            .ScalarAsync(cancellationToken);
-        if (epoch is null || Convert.ToInt64(epoch, System.Globalization.CultureInfo.InvariantCulture) != operation.Epoch)
+        var epoch = await statements.Bind(readEpoch, tenant, streamId).ExecuteScalarAsync(cancellationToken);
+        if (epoch is null or DBNull || Convert.ToInt64(epoch, System.Globalization.CultureInfo.InvariantCulture) != operation.Epoch)
         {
             operation.Fenced = true;
             return;
@@ -63,46 +109,29 @@ internal static class RowByRowLogBatch
         var write = operation.Write;
         foreach (var position in write.Removals)
         {
-            await connection.CreateCommand(transaction, $"DELETE FROM set_log WHERE tenant_id = @tenant_id AND stream_id = @stream_id AND pos = @pos AND state = {Queued}")
-                .WithStream(stream).With("@pos", position).ExecuteAsync(cancellationToken);
+            await statements.Bind(RemoveByPosition, tenant, streamId, position).ExecuteNonQueryAsync(cancellationToken);
         }
 
         foreach (var jti in write.RemovalsByJti)
         {
-            await connection.CreateCommand(transaction, $"DELETE FROM set_log WHERE tenant_id = @tenant_id AND stream_id = @stream_id AND jti = @jti AND state = {Queued}")
-                .WithStream(stream).With("@jti", jti).ExecuteAsync(cancellationToken);
+            await statements.Bind(RemoveByJti, tenant, streamId, jti).ExecuteNonQueryAsync(cancellationToken);
         }
 
         foreach (var letter in write.DeadLetters)
         {
-            await connection.CreateCommand(transaction, $"""
-                    UPDATE set_log SET state = {Dead}, last_error = @last_error, attempts = @attempts
-                    WHERE tenant_id = @tenant_id AND stream_id = @stream_id AND pos = @pos AND state = {Queued}
-                    """)
-                .WithStream(stream).With("@pos", letter.Position).With("@last_error", letter.Error).With("@attempts", letter.Attempts)
-                .ExecuteAsync(cancellationToken);
+            await statements.Bind(DeadLetter, tenant, streamId, letter.Position, letter.Error, letter.Attempts).ExecuteNonQueryAsync(cancellationToken);
         }
 
         foreach (var redrive in write.Redrives)
         {
-            await connection.CreateCommand(transaction, $"""
-                    UPDATE set_log SET pos = @pos, state = {Queued}, queued_at = @queued_at, attempts = 0, last_error = NULL
-                    WHERE tenant_id = @tenant_id AND stream_id = @stream_id AND jti = @jti AND state = {Dead}
-                    """)
-                .WithStream(stream).With("@pos", redrive.Position).With("@queued_at", redrive.QueuedAt.ToDb()).With("@jti", redrive.Jti)
-                .ExecuteAsync(cancellationToken);
+            await statements.Bind(Redrive, tenant, streamId, redrive.Position, redrive.QueuedAt.ToDb(), redrive.Jti).ExecuteNonQueryAsync(cancellationToken);
         }
 
         foreach (var entry in write.Appends)
         {
-            var inserted = await connection.CreateCommand(transaction, $"""
-                    INSERT INTO set_log (tenant_id, stream_id, pos, jti, token, event_type, is_control, created_at, queued_at, attempts, state)
-                    VALUES (@tenant_id, @stream_id, @pos, @jti, @token, @event_type, @is_control, @queued_at, @queued_at, 0, {Queued})
-                    ON CONFLICT (tenant_id, stream_id, jti) DO NOTHING
-                    """)
-                .WithStream(stream).With("@pos", entry.Position).With("@jti", entry.Jti).With("@token", entry.Token)
-                .With("@event_type", entry.EventType).With("@is_control", entry.IsControl).With("@queued_at", entry.QueuedAt.ToDb())
-                .ExecuteAsync(cancellationToken);
+            var inserted = await statements.Bind(
+                    Append, tenant, streamId, entry.Position, entry.Jti, entry.Token, entry.EventType, entry.IsControl, entry.QueuedAt.ToDb())
+                .ExecuteNonQueryAsync(cancellationToken);
             if (inserted == 0)
             {
                 operation.Duplicates.Add(entry.Jti);
@@ -111,26 +140,17 @@ internal static class RowByRowLogBatch
 
         if (write.ExpireQueuedBefore is { } cutoff)
         {
-            await connection.CreateCommand(transaction, $"""
-                    UPDATE set_log SET state = {Dead},
-                        last_error = CASE WHEN last_error IS NULL THEN @error ELSE @error || '; last error: ' || last_error END
-                    WHERE tenant_id = @tenant_id AND stream_id = @stream_id AND state = {Queued} AND queued_at < @cutoff
-                    """)
-                .WithStream(stream).With("@cutoff", cutoff.ToDb()).With("@error", write.ExpiryError ?? "expired")
-                .ExecuteAsync(cancellationToken);
+            await statements.Bind(Expire, tenant, streamId, cutoff.ToDb(), write.ExpiryError ?? "expired").ExecuteNonQueryAsync(cancellationToken);
         }
 
         if (write.DropQueuedEvents)
         {
-            await connection.CreateCommand(transaction, $"DELETE FROM set_log WHERE tenant_id = @tenant_id AND stream_id = @stream_id AND state = {Queued} AND is_control = @false")
-                .WithStream(stream).With("@false", false).ExecuteAsync(cancellationToken);
+            await statements.Bind(DropEvents, tenant, streamId, false).ExecuteNonQueryAsync(cancellationToken);
         }
 
         if (write.Head is { } head)
         {
-            await connection.CreateCommand(transaction, "UPDATE set_heads SET failures = @failures, next_attempt_at = @next_attempt_at WHERE tenant_id = @tenant_id AND stream_id = @stream_id")
-                .WithStream(stream).With("@failures", head.Failures).With("@next_attempt_at", head.NextAttemptAt.ToDb())
-                .ExecuteAsync(cancellationToken);
+            await statements.Bind(UpdateHead, tenant, streamId, head.Failures, head.NextAttemptAt.ToDb()).ExecuteNonQueryAsync(cancellationToken);
         }
     }
 
@@ -149,15 +169,19 @@ internal static class RowByRowLogBatch
             .With("@limit", (long)limit)
             .QueryAsync(ReadEntry, cancellationToken);
 
-    public static LogEntry ReadEntry(DbDataReader reader) => new(
-        reader.GetInt64(0),
-        reader.GetString(1),
-        reader.GetString(2),
-        reader.GetString(3),
-        reader.GetBoolean(4),
-        reader.GetTime(5),
-        reader.GetInt32(6),
-        reader.GetNullableString(7));
+    public static LogEntry ReadEntry(DbDataReader reader) => ReadEntry(reader, 0);
+
+    /// <summary>Reads a log entry from the columns pos, jti, token, event_type, is_control, queued_at, attempts and
+    /// last_error, in that order from column <paramref name="first"/>.</summary>
+    public static LogEntry ReadEntry(DbDataReader reader, int first) => new(
+        reader.GetInt64(first),
+        reader.GetString(first + 1),
+        reader.GetString(first + 2),
+        reader.GetString(first + 3),
+        reader.GetBoolean(first + 4),
+        reader.GetTime(first + 5),
+        reader.GetInt32(first + 6),
+        reader.GetNullableString(first + 7));
 
     public static DbCommand WithStream(this DbCommand command, StreamKey stream) =>
         command.With("@tenant_id", stream.TenantId).With("@stream_id", stream.StreamId);
