@@ -63,30 +63,17 @@ public sealed class PostgresDatabase : RelationalDatabase, IStoreInitializer, IA
     /// <inheritdoc />
     public override Task ExecuteLogBatchAsync(IReadOnlyList<LogOperation> operations, CancellationToken cancellationToken) =>
         PostgresLogBatch.CanRun(operations)
-            ? RunImplicitTransactionAsync(connection => PostgresLogBatch.ExecuteAsync(connection, operations, cancellationToken), cancellationToken)
+            ? RetryTransientAsync(
+                async connection =>
+                {
+                    // One batch as PostgreSQL's implicit transaction: every statement up to the batch's single Sync
+                    // commits or rolls back together, in one round trip. No BEGIN/COMMIT exchange means no moment at
+                    // which the server holds this batch's locks while waiting on the client.
+                    await PostgresLogBatch.ExecuteAsync(connection, operations, cancellationToken);
+                    return true;
+                },
+                cancellationToken)
             : base.ExecuteLogBatchAsync(operations, cancellationToken);
-
-    /// <summary>
-    /// Runs one batch as PostgreSQL's implicit transaction: every statement up to the batch's single Sync commits or
-    /// rolls back together, in one round trip. No BEGIN/COMMIT exchange means no moment at which the server holds
-    /// this batch's locks while waiting on the client.
-    /// </summary>
-    private async Task RunImplicitTransactionAsync(Func<NpgsqlConnection, Task> work, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-                await work(connection);
-                return;
-            }
-            catch (PostgresException exception) when (IsTransient(exception) && attempt < MaxWriteAttempts)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 50) * attempt), cancellationToken);
-            }
-        }
-    }
 
     /// <summary>The Orleans provider tables live in the <c>orleans</c> schema (migration 0003).</summary>
     public override string OrleansTable(string name) => "orleans." + name;
@@ -96,25 +83,36 @@ public sealed class PostgresDatabase : RelationalDatabase, IStoreInitializer, IA
         await _dataSource.OpenConnectionAsync(cancellationToken);
 
     /// <inheritdoc />
-    public override async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
+    public override Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(work);
-        for (var attempt = 1; ; attempt++)
-        {
-            try
+        return RetryTransientAsync(
+            async connection =>
             {
-                await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
                 var result = await work(connection, transaction);
                 // Once the work is done, the commit is not cancelled: a cancel during COMMIT could report a failure for
                 // a transaction that did commit, and a client told "not accepted" would publish again.
                 await transaction.CommitAsync(CancellationToken.None);
                 return result;
+            },
+            cancellationToken);
+    }
+
+    // Runs a transaction on a connection of its own, again after a deadlock or serialization failure: it was rolled back
+    // as a whole, so running it again is safe. Lock orders are kept consistent, so this is rare: a jittered pause lets
+    // the other transaction finish first.
+    private async Task<T> RetryTransientAsync<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+                return await work(connection);
             }
             catch (PostgresException exception) when (IsTransient(exception) && attempt < MaxWriteAttempts)
             {
-                // The transaction was rolled back as a whole, so running it again is safe. Lock orders are kept
-                // consistent, so this is rare: a jittered pause lets the other transaction finish first.
                 await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 50) * attempt), cancellationToken);
             }
         }

@@ -52,7 +52,7 @@ public sealed class SqliteDatabase : RelationalDatabase, IStoreInitializer, IDis
     public override Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(work);
-        return _writer.WriteAsync<T>((connection, transaction) => work(connection, transaction), cancellationToken);
+        return _writer.WriteAsync(work, cancellationToken);
     }
 
     /// <inheritdoc />

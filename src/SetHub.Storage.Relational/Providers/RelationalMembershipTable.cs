@@ -124,43 +124,21 @@ public sealed partial class RelationalMembershipTable : IMembershipTable
 
     /// <summary>Adds the silo's row and moves the table to <paramref name="tableVersion"/>, in one transaction;
     /// <see langword="false"/>, with nothing written, when the row exists or the version ETag moved.</summary>
-    public async Task<bool> InsertRowAsync(MembershipEntry entry, TableVersion tableVersion, CancellationToken cancellationToken)
+    public Task<bool> InsertRowAsync(MembershipEntry entry, TableVersion tableVersion, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entry);
         ArgumentNullException.ThrowIfNull(tableVersion);
-        var inserted = await _database.WriteAsync(async (connection, transaction) =>
-        {
-            if (!await LockVersionAsync(connection, transaction, tableVersion, cancellationToken))
-            {
-                return false;
-            }
-
-            var rows = await connection.CreateCommand(transaction, $"""
-                    INSERT INTO {_silos} (cluster_id, address, port, generation, silo_name, host_name, status, proxy_port, role_name,
-                                          update_zone, fault_zone, suspect_times, start_at, i_am_alive_at, last_update_at, version)
-                    VALUES (@cluster_id, @address, @port, @generation, @silo_name, @host_name, @status, @proxy_port, @role_name,
-                            @update_zone, @fault_zone, @suspect_times, @start_at, @i_am_alive_at, @last_update_at, 1)
-                    ON CONFLICT (cluster_id, address, port, generation) DO NOTHING
-                    """)
-                .With("@cluster_id", _clusterId)
-                .WithSiloKey(entry.SiloAddress)
-                .WithEntry(entry)
-                .ExecuteAsync(cancellationToken);
-            if (rows == 0)
-            {
-                return false;
-            }
-
-            await AdvanceVersionAsync(connection, transaction, tableVersion, cancellationToken);
-            return true;
-        }, cancellationToken);
-
-        if (!inserted)
-        {
-            LogRefused(_logger, "insert", entry.SiloAddress, tableVersion);
-        }
-
-        return inserted;
+        return ChangeRowAsync("insert", entry, tableVersion, (connection, transaction) => connection.CreateCommand(transaction, $"""
+                INSERT INTO {_silos} (cluster_id, address, port, generation, silo_name, host_name, status, proxy_port, role_name,
+                                      update_zone, fault_zone, suspect_times, start_at, i_am_alive_at, last_update_at, version)
+                VALUES (@cluster_id, @address, @port, @generation, @silo_name, @host_name, @status, @proxy_port, @role_name,
+                        @update_zone, @fault_zone, @suspect_times, @start_at, @i_am_alive_at, @last_update_at, 1)
+                ON CONFLICT (cluster_id, address, port, generation) DO NOTHING
+                """)
+            .With("@cluster_id", _clusterId)
+            .WithSiloKey(entry.SiloAddress)
+            .WithEntry(entry)
+            .ExecuteAsync(cancellationToken), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -182,30 +160,32 @@ public sealed partial class RelationalMembershipTable : IMembershipTable
             return false;
         }
 
-        var updated = await _database.WriteAsync(async (connection, transaction) =>
-        {
-            if (!await LockVersionAsync(connection, transaction, tableVersion, cancellationToken))
-            {
-                return false;
-            }
+        return await ChangeRowAsync("update", entry, tableVersion, (connection, transaction) => connection.CreateCommand(transaction, $"""
+                UPDATE {_silos} SET
+                    silo_name = @silo_name, host_name = @host_name, status = @status, proxy_port = @proxy_port,
+                    role_name = @role_name, update_zone = @update_zone, fault_zone = @fault_zone,
+                    suspect_times = @suspect_times, start_at = @start_at,
+                    i_am_alive_at = CASE WHEN @i_am_alive_at > i_am_alive_at THEN @i_am_alive_at ELSE i_am_alive_at END,
+                    last_update_at = CASE WHEN @last_update_at > last_update_at THEN @last_update_at ELSE last_update_at END,
+                    version = version + 1
+                WHERE cluster_id = @cluster_id AND address = @address AND port = @port AND generation = @generation
+                  AND version = @row_version
+                """)
+            .With("@cluster_id", _clusterId)
+            .WithSiloKey(entry.SiloAddress)
+            .WithEntry(entry)
+            .With("@row_version", rowVersion)
+            .ExecuteAsync(cancellationToken), cancellationToken);
+    }
 
-            var rows = await connection.CreateCommand(transaction, $"""
-                    UPDATE {_silos} SET
-                        silo_name = @silo_name, host_name = @host_name, status = @status, proxy_port = @proxy_port,
-                        role_name = @role_name, update_zone = @update_zone, fault_zone = @fault_zone,
-                        suspect_times = @suspect_times, start_at = @start_at,
-                        i_am_alive_at = CASE WHEN @i_am_alive_at > i_am_alive_at THEN @i_am_alive_at ELSE i_am_alive_at END,
-                        last_update_at = CASE WHEN @last_update_at > last_update_at THEN @last_update_at ELSE last_update_at END,
-                        version = version + 1
-                    WHERE cluster_id = @cluster_id AND address = @address AND port = @port AND generation = @generation
-                      AND version = @row_version
-                    """)
-                .With("@cluster_id", _clusterId)
-                .WithSiloKey(entry.SiloAddress)
-                .WithEntry(entry)
-                .With("@row_version", rowVersion)
-                .ExecuteAsync(cancellationToken);
-            if (rows == 0)
+    // Locks the table version, makes one change to a silo's row, and moves the version on, all in one transaction:
+    // nothing is written when the version ETag moved or the change touched no row.
+    private async Task<bool> ChangeRowAsync(
+        string operation, MembershipEntry entry, TableVersion tableVersion, Func<DbConnection, DbTransaction, Task<int>> change, CancellationToken cancellationToken)
+    {
+        var changed = await _database.WriteAsync(async (connection, transaction) =>
+        {
+            if (!await LockVersionAsync(connection, transaction, tableVersion, cancellationToken) || await change(connection, transaction) == 0)
             {
                 return false;
             }
@@ -214,12 +194,12 @@ public sealed partial class RelationalMembershipTable : IMembershipTable
             return true;
         }, cancellationToken);
 
-        if (!updated)
+        if (!changed)
         {
-            LogRefused(_logger, "update", entry.SiloAddress, tableVersion);
+            LogRefused(_logger, operation, entry.SiloAddress, tableVersion);
         }
 
-        return updated;
+        return changed;
     }
 
     /// <inheritdoc />
