@@ -29,9 +29,6 @@ public sealed record Failure(
 
     /// <summary>A 400.</summary>
     public static Failure Invalid(string description) => From(OperationError.Invalid(description));
-
-    /// <summary>A 403.</summary>
-    public static Failure Forbidden(string description) => From(OperationError.Forbidden(description));
 }
 
 /// <summary>A value or an expected failure, across a grain call.</summary>

@@ -133,7 +133,7 @@ internal sealed partial class StreamGrain
         {
             _window.MarkIncomplete();
             _refillStalled = false;
-            StartRefill();
+            _ = RefillAsync(); // it catches its own failures
         }
 
         return Outcome<int>.Success(count);

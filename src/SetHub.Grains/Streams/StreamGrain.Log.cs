@@ -125,7 +125,7 @@ internal sealed partial class StreamGrain
             _refillStalled = false; // it went to the log only: read it back in its turn
             if (_window.Count == 0)
             {
-                StartRefill();
+                _ = RefillAsync(); // it catches its own failures
             }
         }
     }
@@ -237,14 +237,6 @@ internal sealed partial class StreamGrain
         }
     }
 
-    private void StartRefill()
-    {
-        if (!_window.IsComplete && !IsRefilling)
-        {
-            _refill = RunRefillAsync(controlOnly: false);
-        }
-    }
-
     private async Task RunRefillAsync(bool controlOnly)
     {
         try
@@ -304,12 +296,10 @@ internal sealed partial class StreamGrain
         var deliveryChanged = before.DeliveryMethod != after.DeliveryMethod || before.EndpointUrl != after.EndpointUrl ||
                               !string.Equals(headerBefore, _authorizationHeader, StringComparison.Ordinal);
         var released = before.Status != StreamStatus.Enabled && after.Status == StreamStatus.Enabled;
-        if ((deliveryChanged || released) && (_failures > 0 || _nextAttemptAt is not null))
+        if (deliveryChanged || released)
         {
             // The receiver may have fixed what failed: end the backoff.
-            _failures = 0;
-            _nextAttemptAt = null;
-            write.Head = new HeadUpdate(0, null);
+            ResetBackoff(write);
         }
 
         if (before.DeliveryMethod != after.DeliveryMethod)

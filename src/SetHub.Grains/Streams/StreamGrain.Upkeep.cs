@@ -84,7 +84,7 @@ internal sealed partial class StreamGrain
         {
             var write = new LogWrite { ExpireQueuedBefore = cutoff, ExpiryError = ExpiredError(lastError: null) };
             RecordInBackground(write);
-            StartRefill();
+            _ = RefillAsync(); // it catches its own failures
         }
     }
 

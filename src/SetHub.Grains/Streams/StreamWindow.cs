@@ -32,9 +32,6 @@ internal sealed class StreamWindow(int capacity)
     /// <summary>How many SETs are held.</summary>
     public int Count => _sets.Count;
 
-    /// <summary>The oldest held SET, if any.</summary>
-    public PendingSet? First => _sets.Count > 0 ? _sets[0] : null;
-
     /// <summary>Starts from a claim's first read of the log.</summary>
     public void Load(IReadOnlyList<LogEntry> entries, bool isComplete)
     {
@@ -119,24 +116,17 @@ internal sealed class StreamWindow(int capacity)
     public void MarkIncomplete() => IsComplete = false;
 
     /// <summary>Removes a held SET.</summary>
-    public bool Remove(PendingSet set)
+    public void Remove(PendingSet set)
     {
-        if (!_byJti.Remove(set.Entry.Jti))
+        if (_byJti.Remove(set.Entry.Jti))
         {
-            return false;
+            var index = IndexOf(set.Position);
+            _sets.RemoveAt(index >= 0 ? index : _sets.IndexOf(set));
         }
-
-        var index = IndexOf(set.Position);
-        _sets.RemoveAt(index >= 0 ? index : _sets.IndexOf(set));
-        return true;
     }
 
     /// <summary>Removes every held SET that matches.</summary>
-    public int RemoveAll(Predicate<PendingSet> match)
-    {
-        var removed = _sets.RemoveAll(set => match(set) && _byJti.Remove(set.Entry.Jti));
-        return removed;
-    }
+    public void RemoveAll(Predicate<PendingSet> match) => _sets.RemoveAll(set => match(set) && _byJti.Remove(set.Entry.Jti));
 
     /// <summary>Finds a held SET by position.</summary>
     public PendingSet? Find(long position) => IndexOf(position) is var index and >= 0 ? _sets[index] : null;

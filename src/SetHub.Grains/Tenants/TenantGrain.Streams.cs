@@ -198,7 +198,7 @@ internal sealed partial class TenantGrain
         await state.WriteStateAsync();
     }
 
-    private IStreamGrain StreamGrain(string streamId) => GrainFactory.GetGrain<IStreamGrain>(new StreamKey(_tenantId, streamId).ToString());
+    private IStreamGrain StreamGrain(string streamId) => streamGrains.For(new StreamKey(_tenantId, streamId));
 
     private StreamContext ContextFor(Core.Tenants.Tenant tenant)
     {

@@ -8,6 +8,7 @@ using SetHub.Core.Storage;
 using SetHub.Core.Streams;
 using SetHub.Core.Tenants;
 using SetHub.Grains.Silos;
+using SetHub.Grains.Streams;
 
 namespace SetHub.Grains.Tenants;
 
@@ -21,6 +22,7 @@ internal sealed partial class TenantGrain(
     ITenantDirectoryStore directory,
     ISecretProtector protector,
     TenantBroadcast broadcast,
+    StreamGrainReferences streamGrains,
     ITransmitterUrls urls,
     IOptions<StreamOptions> streamOptions,
     IOptions<SigningKeyOptions> keyOptions,
