@@ -27,9 +27,6 @@ internal sealed class PollWaiters : ILocalPollWaiters
 {
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<Waiter, byte>> _byStream = new(StringComparer.Ordinal);
 
-    /// <summary>How many polls wait now.</summary>
-    public int Count => _byStream.Values.Sum(waiters => waiters.Count);
-
     /// <summary>Registers a poll on a stream; dispose the registration when done waiting.</summary>
     public Waiter Register(string streamKey)
     {

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using SetHub.Core;
 using SetHub.Core.Signing;
 using Microsoft.Extensions.Options;
-using SetHub.Core.Tenants;
 using SetHub.Hosting;
 using SetHub.Http;
 using SetHub.Json;
@@ -54,7 +53,7 @@ internal static class DiscoveryEndpoints
         TenantSnapshots snapshots,
         HttpResponse response)
     {
-        var tenant = TenantIds.IsValid(tenantId) ? (await snapshots.GetAsync(tenantId))?.Tenant : null;
+        var tenant = (await snapshots.GetAsync(tenantId))?.Tenant;
         if (tenant is null)
         {
             return ApiResults.Error(Core.Results.OperationError.NotFound("No transmitter is configured at this issuer."));
@@ -82,7 +81,7 @@ internal static class DiscoveryEndpoints
         TimeProvider time,
         HttpResponse response)
     {
-        if (!TenantIds.IsValid(tenantId) || await snapshots.GetAsync(tenantId) is not { } view)
+        if (await snapshots.GetAsync(tenantId) is not { } view)
         {
             return ApiResults.Error(Core.Results.OperationError.NotFound("No transmitter is configured at this issuer."));
         }

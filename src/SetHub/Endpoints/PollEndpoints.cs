@@ -34,7 +34,7 @@ internal static class PollEndpoints
         if (!batch.IsSuccess && batch.Error.Kind == ErrorKind.Unauthorized)
         {
             // RFC 6750 §3: the token was revoked while the poll waited.
-            context.Response.Headers.WWWAuthenticate = "Bearer realm=\"SetHub\", error=\"invalid_token\"";
+            context.Response.Headers.WWWAuthenticate = BearerTokenHandler.InvalidTokenChallenge;
         }
 
         return batch.IsSuccess ? new PollResult(batch.Value) : DeliveryErrorBody.Result(batch.Error);

@@ -13,11 +13,11 @@ internal sealed class StreamAdministration(IGrainFactory grains, StreamGrainRefe
     /// <summary>The most dead letters one listing returns, and the most <c>jtis</c> one re-drive names.</summary>
     public const int MaxDeadLetters = 1000;
 
-    /// <summary>Every stream of a tenant, oldest first.</summary>
-    public async Task<IReadOnlyList<StreamData>> ListAsync(string tenantId)
+    /// <summary>Every stream of a tenant, or of one of its receivers, oldest first.</summary>
+    public async Task<IReadOnlyList<StreamData>> ListAsync(string tenantId, string? receiverId = null)
     {
-        var ids = await grains.GetGrain<ITenantGrain>(tenantId).ListStreams(receiverId: null);
-        var streams = await Task.WhenAll(ids.Select(id => Stream(tenantId, id).Get(receiverId: null)));
+        var ids = await grains.GetGrain<ITenantGrain>(tenantId).ListStreams(receiverId);
+        var streams = await Task.WhenAll(ids.Select(id => Stream(tenantId, id).Get(receiverId)));
         return [.. streams.Where(stream => stream.IsSuccess).Select(stream => stream.Value!)];
     }
 

@@ -13,15 +13,15 @@ namespace SetHub.Management;
 /// here before any grain is asked; configuration changes go through the tenant, so its directory follows them; the
 /// rest goes straight to the stream, which answers only its own receiver (R108).
 /// </summary>
-internal sealed class StreamManagement(IGrainFactory grains, StreamGrainReferences streamGrains, IPushEndpointPolicy endpointPolicy)
+internal sealed class StreamManagement(IGrainFactory grains, StreamGrainReferences streamGrains, StreamAdministration administration, IPushEndpointPolicy endpointPolicy)
 {
     /// <summary>Creates a stream (SSF 1.0 §8.1.1.1).</summary>
     public async Task<Result<StreamData>> CreateAsync(Caller caller, JsonElement body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        if (await CheckAsync(body, StreamOperation.Create, cancellationToken) is { } invalid)
+        if (await CheckAsync(body, StreamOperation.Create, cancellationToken) is { IsSuccess: false } invalid)
         {
-            return invalid;
+            return invalid.Error;
         }
 
         return (await Tenant(caller).CreateStream(caller.ReceiverId!, body.GetRawText())).ToResult();
@@ -32,24 +32,19 @@ internal sealed class StreamManagement(IGrainFactory grains, StreamGrainReferenc
         (await Stream(caller, streamId).Get(caller.ReceiverId)).ToResult();
 
     /// <summary>The caller's streams, oldest first (SSF 1.0 §8.1.1.2).</summary>
-    public async Task<IReadOnlyList<StreamData>> ListAsync(Caller caller)
-    {
-        var ids = await Tenant(caller).ListStreams(caller.ReceiverId);
-        var streams = await Task.WhenAll(ids.Select(id => Stream(caller, id).Get(caller.ReceiverId)));
-        return [.. streams.Where(stream => stream.IsSuccess).Select(stream => stream.Value!)];
-    }
+    public Task<IReadOnlyList<StreamData>> ListAsync(Caller caller) => administration.ListAsync(caller.TenantId!, caller.ReceiverId);
 
     /// <summary>Updates (PATCH) or replaces (PUT) a stream (SSF 1.0 §8.1.1.3–4).</summary>
     public async Task<Result<StreamData>> UpdateAsync(Caller caller, JsonElement body, StreamOperation operation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        if (await CheckAsync(body, operation, cancellationToken) is { } invalid)
+        var request = await CheckAsync(body, operation, cancellationToken);
+        if (!request.IsSuccess)
         {
-            return invalid;
+            return request.Error;
         }
 
-        var streamId = StreamRequest.Parse(body, operation).Value.StreamId!;
-        return (await Tenant(caller).ConfigureStream(caller.ReceiverId!, streamId, body.GetRawText(), operation)).ToResult();
+        return (await Tenant(caller).ConfigureStream(caller.ReceiverId!, request.Value.StreamId!, body.GetRawText(), operation)).ToResult();
     }
 
     /// <summary>Deletes a stream (SSF 1.0 §8.1.1.5).</summary>
@@ -97,20 +92,17 @@ internal sealed class StreamManagement(IGrainFactory grains, StreamGrainReferenc
     }
 
     // The body is valid, and a push endpoint in it passes the endpoint policy (a DNS lookup: never inside a grain turn).
-    private async Task<OperationError?> CheckAsync(JsonElement body, StreamOperation operation, CancellationToken cancellationToken)
+    private async Task<Result<StreamRequest>> CheckAsync(JsonElement body, StreamOperation operation, CancellationToken cancellationToken)
     {
         var request = StreamRequest.Parse(body, operation);
-        if (!request.IsSuccess)
+        if (request.IsSuccess &&
+            request.Value.Delivery is { IsPresent: true, Value: { Method: Core.SsfConstants.DeliveryMethods.Push, EndpointUrl: { } endpoint } } &&
+            await endpointPolicy.CheckAsync(endpoint, cancellationToken) is { } refused)
         {
-            return request.Error;
+            return refused;
         }
 
-        if (request.Value.Delivery is { IsPresent: true, Value: { Method: Core.SsfConstants.DeliveryMethods.Push, EndpointUrl: { } endpoint } })
-        {
-            return await endpointPolicy.CheckAsync(endpoint, cancellationToken);
-        }
-
-        return null;
+        return request;
     }
 
     private ITenantGrain Tenant(Caller caller) => grains.GetGrain<ITenantGrain>(caller.TenantId!);

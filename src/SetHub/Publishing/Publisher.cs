@@ -43,7 +43,7 @@ internal sealed class Publisher(IGrainFactory grains, StreamGrainReferences stre
             return parsed.Error;
         }
 
-        if (!TenantIds.IsValid(tenantId) || await snapshots.GetAsync(tenantId) is not { } view)
+        if (await snapshots.GetAsync(tenantId) is not { } view)
         {
             return OperationError.NotFound($"No tenant '{tenantId}'.");
         }

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using SetHub.Core;
 using SetHub.Core.Security;
-using SetHub.Core.Tenants;
 using SetHub.Http;
 using SetHub.Snapshots;
 
@@ -55,7 +54,7 @@ internal sealed class BearerTokenHandler(
 
         // The token names its tenant; the credential is looked up within that tenant only (in this silo's snapshot of
         // it). Whether the tenant may use this route is the authorization policy's question (403), not authentication's (401).
-        if (BearerTokens.TryReadTenant(token, out var tenantId) && TenantIds.IsValid(tenantId) && await tenants.GetAsync(tenantId) is { } view)
+        if (BearerTokens.TryReadTenant(token, out var tenantId) && await tenants.GetAsync(tenantId) is { } view)
         {
             if (BearerTokens.HashesEqual(view.TokenHash, hash))
             {
@@ -71,12 +70,15 @@ internal sealed class BearerTokenHandler(
         return AuthenticateResult.Fail("The bearer token is not valid for this resource.");
     }
 
+    /// <summary>The RFC 6750 §3 challenge to a request whose token was presented but is not (or no longer) valid.</summary>
+    public const string InvalidTokenChallenge = "Bearer realm=\"SetHub\", error=\"invalid_token\"";
+
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         // RFC 6750 §3: name the scheme, and say "invalid_token" when a token was presented (R59).
         var presented = Request.Headers.Authorization.Count > 0;
         Response.StatusCode = StatusCodes.Status401Unauthorized;
-        Response.Headers.WWWAuthenticate = presented ? "Bearer realm=\"SetHub\", error=\"invalid_token\"" : "Bearer realm=\"SetHub\"";
+        Response.Headers.WWWAuthenticate = presented ? InvalidTokenChallenge : "Bearer realm=\"SetHub\"";
         var description = presented ? "The bearer token is missing, malformed or not valid for this resource." : "A bearer token is required.";
         await ErrorBody.WriteAsync(Context, Context.GetEndpoint(), SsfConstants.Errors.InvalidToken, description);
     }

@@ -16,14 +16,10 @@ internal sealed class TenantDirectoryView
     public TenantDirectoryView(TenantDirectory directory)
     {
         ArgumentNullException.ThrowIfNull(directory);
-        Version = directory.Version;
         _streams = directory.Streams.ToDictionary(stream => stream.StreamId, StringComparer.Ordinal);
         _eventSetLookup = [.. directory.EventSets.Select(set => new HashSet<string>(set, StringComparer.Ordinal))];
         _allSubjectStreams = [.. directory.Streams.Where(stream => stream.IncludesAllSubjects && !stream.Disabled)];
     }
-
-    /// <summary>The directory's version.</summary>
-    public string Version { get; }
 
     /// <summary>A stream of the directory, if any.</summary>
     public SnapshotStream? FindStream(string streamId) => _streams.GetValueOrDefault(streamId);

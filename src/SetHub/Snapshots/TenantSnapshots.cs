@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using SetHub.Core.Security;
 using SetHub.Core.Signing;
+using SetHub.Core.Tenants;
 using SetHub.Grains.Delivery;
 using SetHub.Grains.Silos;
 using SetHub.Grains.Tenants;
@@ -21,9 +22,15 @@ internal sealed class TenantSnapshots(IGrainFactory grains, ISecretProtector pro
     // Key material never changes for a kid: decrypted once per silo.
     private readonly ConcurrentDictionary<string, SigningKey> _keys = new(StringComparer.Ordinal);
 
-    /// <summary>The tenant's settings, credentials and keys, or <see langword="null"/> when there is no such tenant.</summary>
+    /// <summary>The tenant's settings, credentials and keys, or <see langword="null"/> when there is no such tenant
+    /// (a malformed id is none, and is never looked up: it would name no grain worth activating).</summary>
     public ValueTask<TenantView?> GetAsync(string tenantId)
     {
+        if (!TenantIds.IsValid(tenantId))
+        {
+            return ValueTask.FromResult<TenantView?>(null);
+        }
+
         var identity = _entries.GetOrAdd(tenantId, static _ => new Entry()).Identity;
         return identity.IsFresh(Stopwatch.GetTimestamp())
             ? ValueTask.FromResult(identity.View)

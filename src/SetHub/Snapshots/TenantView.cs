@@ -16,16 +16,12 @@ internal sealed class TenantView
     public TenantView(TenantSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        Version = snapshot.Version;
         Tenant = snapshot.Tenant.ToTenant();
         TokenHash = snapshot.TokenHash;
         _receiversByTokenHash = snapshot.Receivers.ToDictionary(receiver => receiver.TokenHash, receiver => receiver.ReceiverId, StringComparer.Ordinal);
         _receivers = [.. snapshot.Receivers.Select(receiver => receiver.ReceiverId)];
         Keys = [.. snapshot.Keys.Select(key => key.ToRecord(snapshot.Tenant.TenantId))];
     }
-
-    /// <summary>The snapshot's version.</summary>
-    public string Version { get; }
 
     /// <summary>The tenant's settings.</summary>
     public Tenant Tenant { get; }
