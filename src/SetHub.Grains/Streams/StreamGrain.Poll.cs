@@ -59,7 +59,7 @@ internal sealed partial class StreamGrain
         }
 
         var now = _time.GetUtcNow();
-        if (call.MaxEvents > 0 && !_window.IsComplete && CountDue(now) < call.MaxEvents)
+        if (call.MaxEvents > 0 && !_window.IsComplete && HasFewerDueThan(call.MaxEvents, now))
         {
             await RefillAsync();
             now = _time.GetUtcNow();
@@ -92,7 +92,8 @@ internal sealed partial class StreamGrain
     private static bool IsDue(StreamData config, PendingSet set, DateTimeOffset now) =>
         !IsHeld(config, set) && (set.InFlightUntil is null || set.InFlightUntil <= now);
 
-    private int CountDue(DateTimeOffset now)
+    // Whether the window holds fewer than `limit` SETs a poll may hand out now; stops counting at the limit.
+    private bool HasFewerDueThan(int limit, DateTimeOffset now)
     {
         var config = Config!;
         var count = 0;
@@ -103,13 +104,13 @@ internal sealed partial class StreamGrain
                 break;
             }
 
-            if (IsDue(config, set, now))
+            if (IsDue(config, set, now) && ++count >= limit)
             {
-                count++;
+                return false;
             }
         }
 
-        return count;
+        return true;
     }
 
     private (PolledSet[] Sets, bool MoreAvailable, DateTimeOffset? NextDue) TakeDue(int maxEvents, DateTimeOffset now)
