@@ -142,7 +142,7 @@ internal static class PostgresLogBatch
 
         const string Fenced = "JOIN set_heads h ON h.tenant_id = v.t AND h.stream_id = v.s AND h.epoch = v.e";
 
-        var removals = writes.SelectMany(write => write.Write.Removals.Select(position => (write, position))).ToArray();
+        var removals = writes.SelectMany(write => write.Write.Removals.Select(removal => (write, position: removal.Position))).ToArray();
         if (removals.Length > 0)
         {
             AddStatement(batch, $"""

@@ -86,7 +86,7 @@ public sealed class SqliteStoreTests : StoreContractTests
             {
                 try
                 {
-                    Directory.Delete(folder, recursive: true);
+                    System.IO.Directory.Delete(folder, recursive: true);
                 }
                 catch (IOException)
                 {

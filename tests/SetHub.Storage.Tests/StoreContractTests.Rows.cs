@@ -1,15 +1,16 @@
 using SetHub.Core.Storage;
-using SetHub.Storage.Relational;
 
 namespace SetHub.Storage.Tests;
 
 /// <summary>The rows tenant and subject grains own: the tenant registry, receivers, the stream directory, stream
 /// subjects and opt-outs.</summary>
-public abstract partial class StoreContractTests
+public abstract partial class LogStoreContractTests
 {
-    private RelationalTenantDirectoryStore Directory => new RelationalTenantDirectoryStore(Database);
+    /// <summary>The tenant directory under test.</summary>
+    protected abstract ITenantDirectoryStore Directory { get; }
 
-    private RelationalSubjectStore Subjects => new RelationalSubjectStore(Database);
+    /// <summary>The subject rows under test.</summary>
+    protected abstract ISubjectStore Subjects { get; }
 
     [Fact]
     public async Task Tenants_AreRegisteredOnce_AndListedInOrder()

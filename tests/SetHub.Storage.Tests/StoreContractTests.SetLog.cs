@@ -1,26 +1,28 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using SetHub.Core.Storage;
-using SetHub.Storage.Relational;
-using SetHub.Storage.Relational.SetLog;
 
 namespace SetHub.Storage.Tests;
 
 /// <summary>The SET log: claims and epochs, appends, outcomes, dead letters, re-drive, expiry, and group commit.</summary>
-public abstract partial class StoreContractTests
+public abstract partial class LogStoreContractTests
 {
     private static readonly StreamKey StreamA = new("acme", "stream-a");
     private static readonly StreamKey StreamB = new("acme", "stream-b");
-    private static readonly DateTimeOffset Now = DateTimeOffset.FromUnixTimeMilliseconds(1_800_000_000_000);
+    protected static readonly DateTimeOffset Now = DateTimeOffset.FromUnixTimeMilliseconds(1_800_000_000_000);
 
-    private ISetLog SetLog => _setLog ??= CreateSetLog(Database);
+    private ISetLog SetLog => _setLog ??= CreateSetLog();
 
     private ISetLog? _setLog;
 
-    protected static RelationalSetLog CreateSetLog(RelationalDatabase database) =>
-        new(database, new LogCommitter(database.LogLanes, 4000, database.ExecuteLogBatchAsync, NullLogger.Instance));
+    /// <summary>The log under test, on this test's store.</summary>
+    protected abstract ISetLog CreateSetLog();
+
+    /// <summary>The log as another node of the same cluster sees it (its own connections, its own committer).</summary>
+    protected abstract Task<(ISetLog Log, IAsyncDisposable Owner)> CreateSetLogOfAnotherNodeAsync();
 
     private static LogEntry Entry(long epoch, int index, string? jti = null, bool control = false, DateTimeOffset? queuedAt = null) =>
         new((epoch << 32) + index, jti ?? $"jti-{epoch}-{index}", $"token-{index}", "https://example.com/event", control, queuedAt ?? Now);
+
+    private static LogRemoval Removal(LogEntry entry) => new(entry.Position, entry.Jti);
 
     private static LogWrite Appending(params LogEntry[] entries)
     {
@@ -65,7 +67,7 @@ public abstract partial class StoreContractTests
 
         var stale = new LogWrite { Head = new HeadUpdate(3, Now) };
         stale.Appends.Add(Entry(1, 2));
-        stale.Removals.Add(Entry(1, 1).Position);
+        stale.Removals.Add(Removal(Entry(1, 1)));
         var result = await SetLog.WriteAsync(StreamA, old.Head.Epoch, stale, Cancel);
 
         Assert.Equal(LogWriteStatus.Fenced, result.Status);
@@ -114,7 +116,7 @@ public abstract partial class StoreContractTests
         await SetLog.WriteAsync(StreamA, epoch, dead, Cancel);
 
         var removal = new LogWrite();
-        removal.Removals.Add(Entry(1, 1).Position);
+        removal.Removals.Add(Removal(Entry(1, 1)));
         removal.RemovalsByJti.AddRange(["jti-1-3", "jti-1-4", "unknown"]);
         await SetLog.WriteAsync(StreamA, epoch, removal, Cancel);
 
@@ -251,7 +253,7 @@ public abstract partial class StoreContractTests
             switch (i % 3)
             {
                 case 0:
-                    write.Removals.Add(Entry(1, 1).Position);
+                    write.Removals.Add(Removal(Entry(1, 1)));
                     break;
                 case 1:
                     write.Appends.Add(Entry(1, 3));
@@ -303,9 +305,8 @@ public abstract partial class StoreContractTests
     [Fact]
     public async Task AClaimByAnotherNode_FencesTheFirstNodesWrites()
     {
-        var (other, owner) = await OpenAnotherNodeAsync();
+        var (otherLog, owner) = await CreateSetLogOfAnotherNodeAsync();
         await using var _ = owner;
-        var otherLog = CreateSetLog(other);
         var first = await SetLog.ClaimAsync(StreamA, "silo-1", 10, Cancel);
         await SetLog.WriteAsync(StreamA, first.Head.Epoch, Appending(Entry(1, 1)), Cancel);
 

@@ -1,13 +1,25 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using SetHub.Core.Storage;
 using SetHub.Storage.Relational;
+using SetHub.Storage.Relational.SetLog;
 
 namespace SetHub.Storage.Tests;
+
+/// <summary>
+/// The behaviour every store must have, whatever it is built on: the SET log and the rows the grains own. Relational
+/// backends derive through <see cref="StoreContractTests"/>; Azure Table directly.
+/// </summary>
+public abstract partial class LogStoreContractTests
+{
+    protected static CancellationToken Cancel => TestContext.Current.CancellationToken;
+}
 
 /// <summary>
 /// The behaviour SetHub's stores must have on every relational backend: the Orleans providers (grain storage, reminder
 /// table, membership table), the SET log and the rows the grains own. Each backend derives from this class and
 /// supplies a real, empty, migrated database per test.
 /// </summary>
-public abstract partial class StoreContractTests : IAsyncLifetime
+public abstract partial class StoreContractTests : LogStoreContractTests, IAsyncLifetime
 {
     private CountingDatabase? _database;
     private IAsyncDisposable? _owner;
@@ -15,7 +27,20 @@ public abstract partial class StoreContractTests : IAsyncLifetime
     /// <summary>The database under test, counting the queries the providers send.</summary>
     protected CountingDatabase Database => _database ?? throw new InvalidOperationException("The database is not initialized.");
 
-    protected static CancellationToken Cancel => TestContext.Current.CancellationToken;
+    protected override ITenantDirectoryStore Directory => new RelationalTenantDirectoryStore(Database);
+
+    protected override ISubjectStore Subjects => new RelationalSubjectStore(Database);
+
+    protected static RelationalSetLog CreateSetLog(RelationalDatabase database) =>
+        new(database, new LogCommitter(database.LogLanes, 4000, database.ExecuteLogBatchAsync, NullLogger.Instance));
+
+    protected override ISetLog CreateSetLog() => CreateSetLog(Database);
+
+    protected override async Task<(ISetLog Log, IAsyncDisposable Owner)> CreateSetLogOfAnotherNodeAsync()
+    {
+        var (other, owner) = await OpenAnotherNodeAsync();
+        return (CreateSetLog(other), owner);
+    }
 
     public async ValueTask InitializeAsync()
     {

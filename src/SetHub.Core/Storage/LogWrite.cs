@@ -1,5 +1,12 @@
 namespace SetHub.Core.Storage;
 
+/// <summary>A queued SET that left the queue (delivered, acknowledged or dropped). The <c>jti</c> goes with the
+/// position because a store may index the log by both (Azure Table keeps a <c>jti</c> row beside each SET's row, and
+/// removes the two together).</summary>
+/// <param name="Position">Its position.</param>
+/// <param name="Jti">Its <c>jti</c>.</param>
+public readonly record struct LogRemoval(long Position, string Jti);
+
 /// <summary>A SET moved to the dead letters, with why.</summary>
 /// <param name="Position">Its position.</param>
 /// <param name="Error">The reason kept with it.</param>
@@ -29,7 +36,7 @@ public sealed class LogWrite
     public List<LogEntry> Appends { get; } = [];
 
     /// <summary>Queued SETs that left the queue (delivered, acknowledged, or dropped): removed.</summary>
-    public List<long> Removals { get; } = [];
+    public List<LogRemoval> Removals { get; } = [];
 
     /// <summary>Queued SETs removed by <c>jti</c> (acknowledgements of SETs the grain does not hold in memory).</summary>
     public List<string> RemovalsByJti { get; } = [];

@@ -40,7 +40,7 @@ internal sealed partial class StreamGrain
                 if (set.IsDurable)
                 {
                     _window.Remove(set);
-                    write.Removals.Add(set.Position);
+                    write.Removals.Add(new LogRemoval(set.Position, set.Entry.Jti));
                 }
             }
             else

@@ -108,7 +108,7 @@ internal sealed partial class StreamGrain
         {
             case PushOutcomeKind.Delivered:
                 _window.Remove(set);
-                write.Removals.Add(set.Position);
+                write.Removals.Add(new LogRemoval(set.Position, set.Entry.Jti));
                 ResetBackoff(write);
                 break;
 

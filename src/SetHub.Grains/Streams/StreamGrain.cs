@@ -44,7 +44,7 @@ internal sealed partial class StreamGrain : Grain, IStreamGrain, IRemindable
     private string? _authorizationHeader; // decrypted once per activation
 
     public StreamGrain(
-        [PersistentState("stream", GrainStorageNames.Default)] IPersistentState<StreamState> state,
+        [PersistentState("stream", GrainStorageNames.Streams)] IPersistentState<StreamState> state,
         ISetLog log,
         ISubjectStore subjects,
         IPushDispatcher dispatcher,

@@ -18,7 +18,7 @@ namespace SetHub.Grains.Tenants;
 /// </summary>
 [Orleans.Placement.HashBasedPlacementAttribute]
 internal sealed partial class TenantGrain(
-    [PersistentState("tenant", GrainStorageNames.Default)] IPersistentState<TenantState> state,
+    [PersistentState("tenant", GrainStorageNames.Tenants)] IPersistentState<TenantState> state,
     ITenantDirectoryStore directory,
     ISecretProtector protector,
     TenantBroadcast broadcast,

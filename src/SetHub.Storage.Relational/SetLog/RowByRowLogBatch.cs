@@ -107,9 +107,9 @@ internal static class RowByRowLogBatch
         }
 
         var write = operation.Write;
-        foreach (var position in write.Removals)
+        foreach (var removal in write.Removals)
         {
-            await statements.Bind(RemoveByPosition, tenant, streamId, position).ExecuteNonQueryAsync(cancellationToken);
+            await statements.Bind(RemoveByPosition, tenant, streamId, removal.Position).ExecuteNonQueryAsync(cancellationToken);
         }
 
         foreach (var jti in write.RemovalsByJti)

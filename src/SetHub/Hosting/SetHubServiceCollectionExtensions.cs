@@ -17,6 +17,7 @@ using SetHub.Management;
 using SetHub.Publishing;
 using SetHub.Security;
 using SetHub.Snapshots;
+using SetHub.Storage.AzureStorage;
 using SetHub.Storage.Postgres;
 using SetHub.Storage.Sqlite;
 
@@ -125,11 +126,35 @@ internal static class SetHubServiceCollectionExtensions
                 services.AddPostgresStore(connectionString);
                 break;
 
+            case StorageProvider.AzureStorage:
+                services.AddAzureStore(ConnectAzureStorage(connectionString, storage.NamePrefix));
+                break;
+
             default:
                 throw new OptionsValidationException(
                     StorageOptions.SectionName,
                     typeof(StorageOptions),
-                    [$"SetHub:Storage:Provider must be 'Sqlite' or 'Postgres', not '{storage.Provider}'."]);
+                    [$"SetHub:Storage:Provider must be 'Sqlite', 'Postgres' or 'AzureStorage', not '{storage.Provider}'."]);
+        }
+    }
+
+    private static AzureStorageAccount ConnectAzureStorage(string? connectionString, string namePrefix)
+    {
+        if (string.IsNullOrEmpty(connectionString) || connectionString == StorageOptions.DefaultSqliteConnectionString)
+        {
+            throw new OptionsValidationException(
+                StorageOptions.ConnectionStringName,
+                typeof(StorageOptions),
+                ["SetHub:Storage:Provider is AzureStorage: set ConnectionStrings:SetHub to an Azure Storage connection string (UseDevelopmentStorage=true for Azurite), or to TableEndpoint=…;BlobEndpoint=… to sign in with a managed identity."]);
+        }
+
+        try
+        {
+            return AzureStorageAccount.Connect(connectionString, namePrefix);
+        }
+        catch (Exception exception) when (exception is ArgumentException or FormatException)
+        {
+            throw new OptionsValidationException(StorageOptions.ConnectionStringName, typeof(StorageOptions), [$"SetHub:Storage (AzureStorage): {exception.Message}"]);
         }
     }
 }

@@ -26,7 +26,7 @@ internal static partial class SetHubStartup
 
         services.GetRequiredService<MasterKeyProtector>().Initialize(await LoadMasterKeyAsync(options, settings, logger, cancellationToken));
         if (options.PublicBaseUrl is null &&
-            services.GetRequiredService<IConfiguration>().GetSection(StorageOptions.SectionName).Get<StorageOptions>()?.Provider == StorageProvider.Postgres)
+            services.GetRequiredService<IConfiguration>().GetSection(StorageOptions.SectionName).Get<StorageOptions>()?.IsCluster == true)
         {
             // Every node must hand out the same issuer and endpoint URLs: the load balancer's, not its own.
             LogClusterWithoutPublicBaseUrl(logger);

@@ -2,6 +2,7 @@ using Orleans.Configuration;
 using SetHub.Configuration;
 using SetHub.Core.Streams;
 using SetHub.Grains;
+using SetHub.Storage.AzureStorage;
 using SetHub.Storage.Relational;
 
 namespace SetHub.Hosting;
@@ -47,7 +48,6 @@ internal static class SiloConfiguration
         }
         else
         {
-            silo.UseSetHubClustering();
             silo.ConfigureEndpoints(cluster.ResolveAdvertisedAddress(storage.Provider), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
         }
 
@@ -59,7 +59,22 @@ internal static class SiloConfiguration
             // miss costs one directory lookup.
             options.CacheSize = 100_000;
         });
-        silo.UseSetHubReminders();
+        if (storage.Provider == StorageProvider.AzureStorage)
+        {
+            silo.UseSetHubAzureStorage(tableStateStorage: GrainStorageNames.Streams, blobStateStorage: GrainStorageNames.Tenants);
+        }
+        else
+        {
+            if (storage.Provider != StorageProvider.Sqlite)
+            {
+                silo.UseSetHubClustering();
+            }
+
+            silo.UseSetHubReminders();
+            silo.AddSetHubGrainStorage(GrainStorageNames.Streams);
+            silo.AddSetHubGrainStorage(GrainStorageNames.Tenants);
+        }
+
         silo.Configure<ReminderOptions>(options =>
         {
             // Each stream's reminder is its durable wake-up; a period shorter than Orleans' default minimum is allowed
@@ -69,7 +84,6 @@ internal static class SiloConfiguration
                 options.MinimumReminderPeriod = streams.ReminderPeriod;
             }
         });
-        silo.AddSetHubGrainStorage(GrainStorageNames.Default);
         silo.AddSetHubGrains();
     }
 }

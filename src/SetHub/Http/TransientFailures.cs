@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Azure;
 using Orleans.Runtime.Messaging;
 using SetHub.Grains.Streams;
 
@@ -12,11 +13,15 @@ internal static class TransientFailures
 {
     /// <summary>Whether the request failed because the store or a node is unavailable: its caller gets 503 with
     /// Retry-After, never 500.</summary>
-    public static bool IsUnavailable(Exception? exception) => Any(exception, static failure => failure is DbException || IsClusterOrLog(failure));
+    public static bool IsUnavailable(Exception? exception) => Any(exception, static failure => failure is DbException or RequestFailedException || IsClusterOrLog(failure));
 
     /// <summary>Whether an idempotent call that failed so is worth making again at once: a store error only when the
     /// driver calls it transient (a dropped connection, a restart), never one a retry would meet again.</summary>
-    public static bool IsWorthRetrying(Exception? exception) => Any(exception, static failure => failure is DbException { IsTransient: true } || IsClusterOrLog(failure));
+    public static bool IsWorthRetrying(Exception? exception) => Any(exception, static failure => failure is DbException { IsTransient: true } || IsTransientAzure(failure) || IsClusterOrLog(failure));
+
+    // Azure Storage: no answer (status 0), a timeout, throttling or a server error; never a 4xx a retry would meet again.
+    private static bool IsTransientAzure(Exception failure) =>
+        failure is RequestFailedException { Status: 0 or 408 or 429 or >= 500 };
 
     private static bool IsClusterOrLog(Exception failure) =>
         failure is TimeoutException or SiloUnavailableException or OrleansMessageRejectionException or ConnectionFailedException or LogFencedException;

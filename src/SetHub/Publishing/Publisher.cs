@@ -70,6 +70,12 @@ internal sealed class Publisher(IGrainFactory grains, StreamGrainReferences stre
 
         var targets = await directory is { } streams ? FanOut.Targets(streams, request.EventType, request.Subject, lookups) : [];
         var sets = Sign(view, request, transaction, targets);
+        if (Array.Find(sets, set => set.Token.Length > LogLimits.MaxTokenLength) is not null)
+        {
+            // The payload and subject caps keep SETs far below this; it guards the stores' entity limits all the same.
+            return OperationError.Invalid($"The signed SET would be longer than {LogLimits.MaxTokenLength} characters.");
+        }
+
         var queued = await AppendAsync(tenantId, targets, sets, deadline);
 
         // The opt-out state changes once its announcement is durable; a failure before this point leaves the state as

@@ -98,7 +98,8 @@ public sealed class GrainCluster : IAsyncDisposable
             silo.Services.Configure<Core.Signing.SigningKeyOptions>(_ => { });
             silo.Configure<ReminderOptions>(options => options.MinimumReminderPeriod = ReminderPeriod);
             silo.Configure<SiloMessagingOptions>(options => options.ResponseTimeout = TimeSpan.FromSeconds(10));
-            silo.AddSetHubGrainStorage(GrainStorageNames.Default);
+            silo.AddSetHubGrainStorage(GrainStorageNames.Streams);
+            silo.AddSetHubGrainStorage(GrainStorageNames.Tenants);
             silo.UseSetHubReminders();
             silo.AddSetHubGrains();
         });
