@@ -49,6 +49,11 @@ public sealed class AesGcmSecretProtector : ISecretProtector
         return output;
     }
 
+    /// <summary>Whether <paramref name="ciphertext"/> names this protector's master key (a cheap check, before any
+    /// decryption).</summary>
+    public bool IsKeyOf(ReadOnlySpan<byte> ciphertext) =>
+        ciphertext.Length >= HeaderSize && ciphertext[0] == Version && BinaryPrimitives.ReadUInt32BigEndian(ciphertext.Slice(1, 4)) == _keyHint;
+
     /// <inheritdoc />
     public byte[] Unprotect(ReadOnlySpan<byte> ciphertext, string purpose)
     {

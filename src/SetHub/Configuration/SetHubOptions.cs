@@ -18,4 +18,9 @@ public sealed class SetHubOptions
     /// at rest. Default: generated at first start and kept in the store, which protects nothing against someone who
     /// has the database; set it (from a secret store) in production.</summary>
     public string? MasterKey { get; set; }
+
+    /// <summary>Master keys <see cref="MasterKey"/> replaced (same format): values encrypted under them are still
+    /// read, and everything written is encrypted under <see cref="MasterKey"/>. Keep an old key here until nothing
+    /// encrypted under it is left (the README's master-key rotation says when). Default: none.</summary>
+    public List<string> PreviousMasterKeys { get; set; } = [];
 }

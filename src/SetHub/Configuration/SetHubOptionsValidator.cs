@@ -25,6 +25,16 @@ internal sealed class SetHubOptionsValidator : IValidateOptions<SetHubOptions>
             failures.Add("SetHub:MasterKey must be the base64 encoding of exactly 32 bytes (e.g. `openssl rand -base64 32`).");
         }
 
+        if (options.PreviousMasterKeys.Any(previous => !IsBase64Key(previous)))
+        {
+            failures.Add("Every SetHub:PreviousMasterKeys entry must be the base64 encoding of exactly 32 bytes.");
+        }
+
+        if (options.PreviousMasterKeys.Count > 0 && options.MasterKey is null)
+        {
+            failures.Add("SetHub:PreviousMasterKeys needs SetHub:MasterKey: the key that replaced them.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

@@ -24,7 +24,9 @@ internal static partial class SetHubStartup
 
         await services.GetRequiredService<IStoreInitializer>().InitializeAsync(cancellationToken);
 
-        services.GetRequiredService<MasterKeyProtector>().Initialize(await LoadMasterKeyAsync(options, settings, logger, cancellationToken));
+        services.GetRequiredService<MasterKeyProtector>().Initialize(
+            await LoadMasterKeyAsync(options, settings, logger, cancellationToken),
+            options.PreviousMasterKeys.Select(Convert.FromBase64String));
         if (options.PublicBaseUrl is null &&
             services.GetRequiredService<IConfiguration>().GetSection(StorageOptions.SectionName).Get<StorageOptions>()?.IsCluster == true)
         {

@@ -23,8 +23,11 @@ internal static class TransientFailures
     private static bool IsTransientAzure(Exception failure) =>
         failure is RequestFailedException { Status: 0 or 408 or 429 or >= 500 };
 
+    // A store or node that does not answer: a timeout (Azure.Core reports its network timeout as a cancellation of the
+    // request it made, not of ours: callers check that the client did not go away), a broken connection, a silo gone.
     private static bool IsClusterOrLog(Exception failure) =>
-        failure is TimeoutException or SiloUnavailableException or OrleansMessageRejectionException or ConnectionFailedException or LogFencedException;
+        failure is TimeoutException or OperationCanceledException or IOException or System.Net.Sockets.SocketException or
+            SiloUnavailableException or OrleansMessageRejectionException or ConnectionFailedException or LogFencedException;
 
     private static bool Any(Exception? exception, Func<Exception, bool> matches) => exception switch
     {

@@ -8,14 +8,14 @@ namespace SetHub.Security;
 /// </summary>
 internal sealed class MasterKeyProtector : ISecretProtector
 {
-    private AesGcmSecretProtector? _inner;
+    private MasterKeyRing? _inner;
 
-    public void Initialize(byte[] masterKey) => _inner = new AesGcmSecretProtector(masterKey);
+    public void Initialize(byte[] masterKey, IEnumerable<byte[]> previousKeys) => _inner = new MasterKeyRing(masterKey, previousKeys);
 
     public byte[] Protect(ReadOnlySpan<byte> plaintext, string purpose) => Inner.Protect(plaintext, purpose);
 
     public byte[] Unprotect(ReadOnlySpan<byte> ciphertext, string purpose) => Inner.Unprotect(ciphertext, purpose);
 
-    private AesGcmSecretProtector Inner =>
+    private MasterKeyRing Inner =>
         _inner ?? throw new InvalidOperationException("The master key is not loaded yet; SetHub start-up has not finished.");
 }

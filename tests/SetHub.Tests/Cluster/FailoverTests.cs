@@ -7,37 +7,41 @@ using SetHub.Tests.Shared;
 namespace SetHub.Tests.Cluster;
 
 /// <summary>
-/// Three SetHub processes on one PostgreSQL database pushing to 30 streams while events are published through every
+/// Three SetHub processes on one store (a PostgreSQL database, or an Azure Storage account on Azurite) pushing to 30 streams while events are published through every
 /// node; then one node is killed (SIGKILL) or frozen (SIGSTOP for 20 s, then SIGCONT: it wakes believing it still owns
 /// its streams). Nothing accepted is lost, every stream delivers again within 5 s, duplicates stay within the outcomes
 /// a stream may have had unrecorded, and no stream sees an event before one published earlier.
 /// </summary>
 [Collection(nameof(ClusterCollection))]
-public sealed class FailoverTests : IAsyncLifetime
+public abstract class FailoverTests : IAsyncLifetime
 {
     private const int Streams = 30;
     private const int StreamBatchSize = 20; // SetHub:Delivery:StreamBatchSize's default
     private static readonly TimeSpan ResumeWithin = TimeSpan.FromSeconds(5);
 
-    private string _database = string.Empty;
     private SetHubCluster _cluster = null!;
     private TestPushReceiver _receiver = null!;
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
+    /// <summary>Starts three nodes on a fresh store of the mode under test.</summary>
+    protected abstract Task<SetHubCluster> StartClusterAsync();
+
+    /// <summary>Removes the store (after the nodes stopped).</summary>
+    protected virtual Task DropStoreAsync() => Task.CompletedTask;
+
     public async ValueTask InitializeAsync()
     {
-        var (name, connectionString) = await PostgresTestServer.CreateDatabaseAsync("failover");
-        _database = name;
-        _cluster = await SetHubCluster.StartAsync(connectionString, 3);
+        _cluster = await StartClusterAsync();
         _receiver = await TestPushReceiver.StartAsync();
     }
 
     public async ValueTask DisposeAsync()
     {
+        GC.SuppressFinalize(this);
         await _receiver.DisposeAsync();
         await _cluster.DisposeAsync();
-        await PostgresTestServer.DropDatabaseAsync(_database);
+        await DropStoreAsync();
     }
 
     [Fact]
@@ -258,4 +262,27 @@ public sealed class FailoverTests : IAsyncLifetime
                 $"{resumed.Count(time => time > TimeSpan.FromSeconds(0.5))} streams took over 0.5 s); {duplicates} duplicates in all.";
         }
     }
+}
+
+/// <summary>Failover on PostgreSQL.</summary>
+public sealed class PostgresFailoverTests : FailoverTests
+{
+    private string _database = string.Empty;
+
+    protected override async Task<SetHubCluster> StartClusterAsync()
+    {
+        var (name, connectionString) = await PostgresTestServer.CreateDatabaseAsync("failover");
+        _database = name;
+        return await SetHubCluster.StartAsync(connectionString, 3);
+    }
+
+    protected override Task DropStoreAsync() => PostgresTestServer.DropDatabaseAsync(_database);
+}
+
+/// <summary>Failover on Azure Storage (Azurite): Orleans' Azure Table membership declares the dead node dead, and the
+/// SET log's head fence keeps the frozen one from writing.</summary>
+public sealed class AzureStorageFailoverTests : FailoverTests
+{
+    protected override Task<SetHubCluster> StartClusterAsync() =>
+        SetHubCluster.StartOnAzureStorageAsync(AzuriteTestServer.RequireConnectionString(), AzuriteTestServer.NewPrefix(), 3);
 }

@@ -3,7 +3,8 @@ using SetHub.Tests.Infrastructure;
 
 namespace SetHub.Tests.Cluster;
 
-/// <summary>Several SetHub processes sharing one PostgreSQL database, each on its own loopback port.</summary>
+/// <summary>Several SetHub processes sharing one PostgreSQL database or one Azure Storage account, each on its own
+/// loopback port.</summary>
 public sealed class SetHubCluster : IAsyncDisposable
 {
     public const string AdminToken = "sh_adm_cluster-test-operator-token-0001";
@@ -21,14 +22,22 @@ public sealed class SetHubCluster : IAsyncDisposable
 
     public IReadOnlyList<SetHubProcess> Nodes => _nodes;
 
-    /// <summary>Starts <paramref name="count"/> nodes at once (they race to migrate the schema).</summary>
-    public static async Task<SetHubCluster> StartAsync(string connectionString, int count, params string[] extraSettings)
+    /// <summary>Starts <paramref name="count"/> nodes at once on a PostgreSQL database (they race to migrate the schema).</summary>
+    public static Task<SetHubCluster> StartAsync(string connectionString, int count, params string[] extraSettings) =>
+        StartAsync("Postgres", connectionString, count, extraSettings);
+
+    /// <summary>Starts <paramref name="count"/> nodes at once on an Azure Storage account, under tables and containers of
+    /// their own prefix (they race to create them).</summary>
+    public static Task<SetHubCluster> StartOnAzureStorageAsync(string connectionString, string namePrefix, int count, params string[] extraSettings) =>
+        StartAsync("AzureStorage", connectionString, count, [$"--SetHub:Storage:NamePrefix={namePrefix}", .. extraSettings]);
+
+    private static async Task<SetHubCluster> StartAsync(string provider, string connectionString, int count, string[] extraSettings)
     {
         var folder = Path.Combine(Path.GetTempPath(), "sethub-cluster", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
         string[] settings =
         [
-            "--SetHub:Storage:Provider=Postgres",
+            $"--SetHub:Storage:Provider={provider}",
             $"--ConnectionStrings:SetHub={connectionString}",
             $"--SetHub:AdminToken={AdminToken}",
             "--SetHub:Delivery:AllowPrivateEndpoints=true",

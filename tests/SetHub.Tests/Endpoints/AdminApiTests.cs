@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using Microsoft.IdentityModel.Tokens;
 using SetHub.Tests.Infrastructure;
 
@@ -281,39 +280,10 @@ public sealed class AdminApiTests(SetHubServer server)
     {
         var tenant = await TestTenant.CreateAsync(server);
         using var receiver = await tenant.AddReceiverAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-
-        var database = await ReadDatabaseAsync();
+        var database = await server.ReadStoreAsync(Cancel);
 
         Assert.DoesNotContain(tenant.Token.Split('.')[1], database, StringComparison.Ordinal);
         Assert.DoesNotContain(receiver.Token.Split('.')[1], database, StringComparison.Ordinal);
-    }
-
-    private async Task<string> ReadDatabaseAsync()
-    {
-        var text = new StringBuilder();
-        foreach (var file in Directory.GetFiles(Path.GetDirectoryName(server.DatabasePath)!))
-        {
-            FileStream stream;
-            try
-            {
-                stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            }
-            catch (FileNotFoundException)
-            {
-                // SQLite deletes the -wal file when the last connection closes, after checkpointing it into the database
-                // file, and every test server that stops clears all connection pools: it may go between list and open.
-                continue;
-            }
-
-            await using (stream)
-            {
-                using var reader = new StreamReader(stream, Encoding.Latin1);
-                text.Append(await reader.ReadToEndAsync(Cancel));
-            }
-        }
-
-        return text.ToString();
     }
 
     private static string Id(System.Text.Json.JsonElement stream) => stream.GetProperty("stream_id").GetString()!;

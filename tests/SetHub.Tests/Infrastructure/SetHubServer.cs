@@ -1,27 +1,37 @@
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
+using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
 using SetHub.Hosting;
+using SetHub.Tests.Shared;
 
 [assembly: AssemblyFixture(typeof(SetHub.Tests.Infrastructure.SetHubServer))]
 
 namespace SetHub.Tests.Infrastructure;
 
 /// <summary>
-/// One SetHub node for the whole test assembly: real Kestrel on a free loopback port, a fresh SQLite file. Tests
-/// isolate themselves by creating their own tenants.
+/// One SetHub node for the whole test assembly: real Kestrel on a free loopback port, on a fresh store of its own. Tests
+/// isolate themselves by creating their own tenants. The store is a SQLite file unless <c>SETHUB_TEST_STORAGE</c> names
+/// another mode: test.sh runs the whole HTTP suite once more with <c>Postgres</c> (a database of the server's own) and
+/// with <c>AzureStorage</c> (Azurite, tables of the server's own prefix), so every behaviour is checked in every mode.
 /// </summary>
 public class SetHubServer : IAsyncLifetime
 {
     public const string AdminToken = "sh_adm_test-operator-token-for-the-http-tests";
+
+    /// <summary>The storage mode under test: <c>Sqlite</c> (default), <c>Postgres</c> or <c>AzureStorage</c>.</summary>
+    public static string StorageMode { get; } = Environment.GetEnvironmentVariable("SETHUB_TEST_STORAGE") is { Length: > 0 } mode ? mode : "Sqlite";
+
+    private string _connectionString = string.Empty;
+    private string _namePrefix = string.Empty;
 
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "sethub-http-tests", Guid.NewGuid().ToString("N"));
     private WebApplication? _app;
 
     public Uri BaseAddress { get; private set; } = null!;
 
-    public string DatabasePath => Path.Combine(_folder, "sethub.db");
+    private string DatabasePath => Path.Combine(_folder, "sethub.db");
 
     /// <summary>The node's services, for tests that must reach behind the HTTP surface (e.g. to inject a fault).</summary>
     public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("The server is not started.");
@@ -36,7 +46,7 @@ public class SetHubServer : IAsyncLifetime
                 "--urls", "http://127.0.0.1:0",
                 $"--SetHub:AdminToken={AdminToken}",
                 $"--SetHub:MasterKey={Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))}",
-                $"--ConnectionStrings:SetHub=Data Source={DatabasePath}",
+                .. await StoreSettingsAsync(),
 
                 // Every node is an Orleans silo: test servers in one process need silo ports of their own.
                 $"--SetHub:Cluster:SiloPort={SetHubProcess.FreePort()}",
@@ -73,6 +83,120 @@ public class SetHubServer : IAsyncLifetime
         catch (IOException)
         {
             // A temp folder left behind is harmless.
+        }
+    }
+
+    /// <summary>Everything the store holds, as text, to show what is (and is not) stored.</summary>
+    public async Task<string> ReadStoreAsync(CancellationToken cancellationToken)
+    {
+        var text = new StringBuilder();
+        switch (StorageMode)
+        {
+            case "Postgres":
+                await using (var connection = new Npgsql.NpgsqlConnection(_connectionString))
+                {
+                    await connection.OpenAsync(cancellationToken);
+                    var tables = new List<string>();
+                    await using (var list = new Npgsql.NpgsqlCommand("SELECT tablename FROM pg_tables WHERE schemaname = 'public'", connection))
+                    await using (var reader = await list.ExecuteReaderAsync(cancellationToken))
+                    {
+                        while (await reader.ReadAsync(cancellationToken))
+                        {
+                            tables.Add(reader.GetString(0));
+                        }
+                    }
+
+                    foreach (var table in tables)
+                    {
+                        await using var dump = new Npgsql.NpgsqlCommand($"SELECT t::text FROM \"{table}\" t", connection);
+                        await using var rows = await dump.ExecuteReaderAsync(cancellationToken);
+                        while (await rows.ReadAsync(cancellationToken))
+                        {
+                            text.AppendLine(rows.GetString(0));
+                        }
+                    }
+                }
+
+                break;
+
+            case "AzureStorage":
+                var account = Storage.AzureStorage.AzureStorageAccount.Connect(_connectionString, _namePrefix);
+                await foreach (var table in account.Tables.QueryAsync(cancellationToken: cancellationToken))
+                {
+                    if (!table.Name.StartsWith(_namePrefix, StringComparison.Ordinal))
+                    {
+                        continue;
+                    }
+
+                    await foreach (var entity in account.Tables.GetTableClient(table.Name).QueryAsync<Azure.Data.Tables.TableEntity>(cancellationToken: cancellationToken))
+                    {
+                        foreach (var value in ((IDictionary<string, object>)entity).Values)
+                        {
+                            text.AppendLine(value is byte[] bytes ? Encoding.Latin1.GetString(bytes) : Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture));
+                        }
+                    }
+                }
+
+                await foreach (var container in account.Blobs.GetBlobContainersAsync(prefix: _namePrefix, cancellationToken: cancellationToken))
+                {
+                    var blobs = account.Blobs.GetBlobContainerClient(container.Name);
+                    await foreach (var blob in blobs.GetBlobsAsync(cancellationToken: cancellationToken))
+                    {
+                        text.AppendLine(Encoding.Latin1.GetString((await blobs.GetBlobClient(blob.Name).DownloadContentAsync(cancellationToken)).Value.Content.ToArray()));
+                    }
+                }
+
+                break;
+
+            default:
+                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+                foreach (var file in Directory.GetFiles(_folder))
+                {
+                    FileStream stream;
+                    try
+                    {
+                        stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                    }
+                    catch (FileNotFoundException)
+                    {
+                        // SQLite deletes the -wal file when the last connection closes, after checkpointing it into the
+                        // database file, and every test server that stops clears all connection pools: it may go between
+                        // list and open.
+                        continue;
+                    }
+
+                    await using (stream)
+                    {
+                        using var reader = new StreamReader(stream, Encoding.Latin1);
+                        text.Append(await reader.ReadToEndAsync(cancellationToken));
+                    }
+                }
+
+                break;
+        }
+
+        return text.ToString();
+    }
+
+    // Each server in the process is a cluster of its own, on a store of its own.
+    private async Task<string[]> StoreSettingsAsync()
+    {
+        var cluster = $"--SetHub:Cluster:ClusterId=http-{Guid.NewGuid():N}";
+        switch (StorageMode)
+        {
+            case "Postgres":
+                (_, _connectionString) = await PostgresTestServer.CreateDatabaseAsync("sethub_http");
+                return ["--SetHub:Storage:Provider=Postgres", $"--ConnectionStrings:SetHub={_connectionString}", cluster, "--SetHub:Cluster:AdvertisedAddress=127.0.0.1"];
+
+            case "AzureStorage":
+                _connectionString = AzuriteTestServer.RequireConnectionString();
+                _namePrefix = AzuriteTestServer.NewPrefix();
+                return ["--SetHub:Storage:Provider=AzureStorage", $"--ConnectionStrings:SetHub={_connectionString}", $"--SetHub:Storage:NamePrefix={_namePrefix}",
+                    cluster, "--SetHub:Cluster:AdvertisedAddress=127.0.0.1"];
+
+            default:
+                _connectionString = $"Data Source={DatabasePath}";
+                return [$"--ConnectionStrings:SetHub={_connectionString}"];
         }
     }
 
