@@ -119,22 +119,6 @@ public sealed class AzureStoreTests : LogStoreContractTests, IAsyncLifetime
         Assert.Null(await new AzureSettingsStore(Account).GetSettingAsync("missing", Cancel));
     }
 
-    [Theory]
-    [InlineData("")]
-    [InlineData("Sethub")]
-    [InlineData("1sethub")]
-    [InlineData("set-hub")]
-    [InlineData("abcdefghijklmnopqrstu")]
-    public void NamePrefixes_ThatCannotStartATableOrContainerName_AreRefused(string prefix) =>
-        Assert.Throws<ArgumentException>(() => AzureStorageAccount.Connect("UseDevelopmentStorage=true", prefix));
-
-    [Fact]
-    public void AConnectionStringWithoutCredentialOrEndpoints_IsRefusedWithAClearMessage()
-    {
-        var failure = Assert.Throws<ArgumentException>(() => AzureStorageAccount.Connect("DefaultEndpointsProtocol=https", "sethub"));
-        Assert.Contains("TableEndpoint", failure.Message, StringComparison.Ordinal);
-    }
-
     private static LogEntry Entry(long epoch, int index) =>
         new((epoch << 32) + index, $"jti-{index}", $"token-{index}", "https://example.com/event", false, Now);
 

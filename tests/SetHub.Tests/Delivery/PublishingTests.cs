@@ -39,6 +39,30 @@ public sealed class PublishingTests(SetHubServer server)
     }
 
     [Fact]
+    public async Task Publish_TheLargestPayloadAccepted_IsDeliveredIntact_AndALargerOneIsRefused()
+    {
+        // The payload cap keeps every SET within what each store holds in one row (LogLimits.MaxTokenLength; on Azure
+        // Table the token spans several properties): the largest payload, in characters that take three UTF-8 bytes,
+        // goes through the log and comes back byte for byte; one character more is a 400 and queues nothing.
+        var tenant = await TestTenant.CreateAsync(server);
+        using var receiver = await tenant.AddReceiverAsync();
+        var stream = await receiver.CreateStreamAsync();
+        await AddSubjectAsync(receiver, stream, Alice);
+        var wrapper = """{"reason_admin":{"en":""}}""".Length;
+        var reason = string.Concat(Enumerable.Repeat('\u9999', Core.Events.PublishRequest.MaxPayloadLength - wrapper));
+
+        await tenant.PublishAsync(TestTenant.Event(Alice, payload: $$$"""{"reason_admin":{"en":"{{{reason}}}"}}""", txn: "largest"));
+        using var tooLarge = await tenant.PostPublishAsync(TestTenant.Event(Alice, payload: $$$"""{"reason_admin":{"en":"{{{reason}}}x"}}""", txn: "too-large"));
+
+        var set = await receiver.ValidateSetAsync(Assert.Single(TestReceiver.Sets(await receiver.PollAsync(stream))).Token);
+        var (_, payload) = TestReceiver.Event(set);
+        Assert.Equal(reason, payload.GetProperty("reason_admin").GetProperty("en").GetString());
+        Assert.True(set.EncodedToken.Length > 96 * 1024, "a SET of this payload spans several 32 Ki-character properties");
+        Assert.True(set.EncodedToken.Length <= Core.Storage.LogLimits.MaxTokenLength);
+        Assert.Equal(HttpStatusCode.BadRequest, tooLarge.StatusCode);
+    }
+
+    [Fact]
     public async Task Publish_WithoutTxn_GeneratesOne()
     {
         // SSF 1.0 §4.1.9: transmitters SHOULD set txn.
