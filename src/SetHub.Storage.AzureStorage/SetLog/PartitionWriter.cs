@@ -88,8 +88,10 @@ internal sealed class PartitionWriter(TableClient log, LogOwners owners)
                 }
 
                 _heads[stream] = new HeadState(claimed.Epoch, etag);
-                await owners.RecordAsync(stream, partition, claim.Owner, previousOwner);
-                var window = await ReadQueuedAsync(partition, long.MinValue, claim.WindowSize + 1, controlOnly: false);
+                // The owner row is in another table: written while the window is read.
+                var reading = ReadQueuedAsync(partition, long.MinValue, claim.WindowSize + 1, controlOnly: false);
+                await Task.WhenAll(owners.RecordAsync(stream, partition, claim.Owner, previousOwner), reading);
+                var window = await reading;
                 var complete = window.Count <= claim.WindowSize;
                 return new LogClaim(claimed, complete ? window : window.GetRange(0, claim.WindowSize), complete);
             }
