@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The benchmark in one command (bench/README.md): builds SetHub and the bench in Release, starts a durable
-# PostgreSQL 15 of its own when a PostgreSQL mode is asked for, runs the scenarios, writes bench/results/, and stops
-# everything it started. Exit status 0 when the run completed: figures that miss a target are reported, not failures.
+# PostgreSQL 15 of its own when a PostgreSQL mode is asked for and a throwaway Azurite (the Azure Storage emulator)
+# when the AzureStorage mode is, runs the scenarios, writes bench/results/, and stops everything it started. Exit
+# status 0 when the run completed: figures that miss a target are reported, not failures.
 #
-#   ./bench/run.sh [--quick] [--scenarios a,b,...] [--modes sqlite,postgres] [more options: bench/README.md]
+#   ./bench/run.sh [--quick] [--scenarios a,b,...] [--modes sqlite,postgres,azure] [more options: bench/README.md]
 set -uo pipefail
 
 cd "$(dirname "$0")/.."
@@ -12,6 +13,7 @@ command_line="./bench/run.sh${*:+ $*}"
 work="$(mktemp -d /tmp/sethub-bench.XXXXXX)"
 pg_data=""
 pg_ctl=""
+azurite_pid=""
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 # PostgreSQL refuses to run as root: its commands run as the postgres user when we are root.
@@ -24,7 +26,7 @@ as_postgres() {
 }
 
 # Ends what this run started, even when the bench itself crashed: the hub processes it recorded (only if they are
-# still SetHub), then PostgreSQL, then the work folder.
+# still SetHub), then PostgreSQL and Azurite, then the work folder.
 cleanup() {
   if [ -f "$work/pids" ]; then
     while read -r pid; do
@@ -36,19 +38,40 @@ cleanup() {
   if [ -n "$pg_data" ]; then
     as_postgres "$pg_ctl" -D "$pg_data" -m immediate stop >/dev/null 2>&1 || true
   fi
+  if [ -n "$azurite_pid" ] && grep -qa "azurite" "/proc/$azurite_pid/cmdline" 2>/dev/null; then
+    kill "$azurite_pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do
+      kill -0 "$azurite_pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    grep -qa "azurite" "/proc/$azurite_pid/cmdline" 2>/dev/null && kill -9 "$azurite_pid" 2>/dev/null
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# Which modes and scenarios were asked for decides whether PostgreSQL is needed.
-modes="sqlite,postgres"
+# Which modes were asked for decides whether PostgreSQL and Azurite are needed.
+modes="sqlite,postgres"  # lowercased below, like the bench reads them
 args=("$@")
 for ((i = 0; i < ${#args[@]}; i++)); do
   if [ "${args[$i]}" = "--modes" ] && [ $((i + 1)) -lt ${#args[@]} ]; then
     modes="${args[$((i + 1))]}"
   fi
 done
+modes="${modes,,}"
+
+# A loopback port nothing listens on (and not one of the arguments).
+free_port() {
+  local port taken
+  for port in $(shuf -i 20000-60000 -n 50); do
+    for taken in "$@"; do
+      [ "$port" = "$taken" ] && continue 2
+    done
+    (echo >"/dev/tcp/127.0.0.1/$port") >/dev/null 2>&1 || { echo "$port"; return 0; }
+  done
+  return 1
+}
 
 # A durable PostgreSQL 15 (fsync and synchronous_commit at their defaults, on) on a free loopback port.
 start_postgres() {
@@ -83,6 +106,55 @@ start_postgres() {
   echo "== PostgreSQL 15 on 127.0.0.1:$port (durable)"
 }
 
+# A throwaway Azurite, the Azure Storage emulator (the version locked in tools/azurite, like test.sh's), on free
+# loopback ports with its data in the work folder, for the AzureStorage mode. One Node.js process: its pid is the
+# bench's to measure (the bin script's "#!/usr/bin/env node" execs node in place).
+start_azurite() {
+  if ! command -v npm >/dev/null && [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+    echo "== installing Node.js and npm"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm >/dev/null 2>&1 \
+      || { apt-get update -q >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm >/dev/null 2>&1; }
+  fi
+  local azurite=tools/azurite/node_modules/.bin/azurite
+  if [ ! -x "$azurite" ] || [ tools/azurite/package-lock.json -nt tools/azurite/node_modules/.package-lock.json ]; then
+    if ! command -v npm >/dev/null; then
+      echo "npm is not installed and could not be installed: Azurite cannot be installed."
+      return 1
+    fi
+    echo "== installing Azurite (npm ci in tools/azurite)"
+    npm ci --prefix tools/azurite --no-audit --no-fund --loglevel=error >/dev/null || return 1
+  fi
+
+  local blob queue table
+  blob=$(free_port) && queue=$(free_port "$blob") && table=$(free_port "$blob" "$queue") || { echo "No free ports for Azurite."; return 1; }
+  local data="$work/azurite"
+  mkdir -p "$data"
+  "$azurite" --silent --disableTelemetry --skipApiVersionCheck --location "$data" \
+    --blobHost 127.0.0.1 --blobPort "$blob" --queueHost 127.0.0.1 --queuePort "$queue" \
+    --tableHost 127.0.0.1 --tablePort "$table" >"$work/azurite.log" 2>&1 &
+  azurite_pid=$!
+  local waited
+  for waited in $(seq 1 150); do
+    if (echo >"/dev/tcp/127.0.0.1/$blob") >/dev/null 2>&1 && (echo >"/dev/tcp/127.0.0.1/$queue") >/dev/null 2>&1 \
+      && (echo >"/dev/tcp/127.0.0.1/$table") >/dev/null 2>&1; then
+      break
+    fi
+    if ! kill -0 "$azurite_pid" 2>/dev/null || [ "$waited" -eq 150 ]; then
+      echo "Azurite did not start:"
+      cat "$work/azurite.log"
+      return 1
+    fi
+    sleep 0.2
+  done
+
+  # The emulator's well-known development account (https://learn.microsoft.com/azure/storage/common/storage-use-azurite).
+  local account=devstoreaccount1
+  local key="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+  azurite_connection="DefaultEndpointsProtocol=http;AccountName=$account;AccountKey=$key;BlobEndpoint=http://127.0.0.1:$blob/$account;QueueEndpoint=http://127.0.0.1:$queue/$account;TableEndpoint=http://127.0.0.1:$table/$account;"
+  azurite_version="Azurite $("$azurite" --version 2>/dev/null), Node.js $(node --version 2>/dev/null)"
+  echo "== $azurite_version on 127.0.0.1 (blob $blob, queue $queue, table $table; pid $azurite_pid)"
+}
+
 # One build of SetHub and the bench (bench/bench.slnf filters the solution to them; the tests are not needed).
 echo "== build (Release)"
 if ! dotnet build bench/bench.slnf --configuration Release --nologo -v quiet; then
@@ -96,6 +168,10 @@ bench_args=(--repo "$repo" --work "$work" --command-line "$command_line"
 if [[ ",$modes," == *",postgres,"* || ",$modes," == *",postgresql,"* ]]; then
   start_postgres || exit 1
   bench_args+=(--postgres "$pg_connection" --postgres-data "$pg_data")
+fi
+if [[ ",$modes," == *",azure,"* || ",$modes," == *",azurestorage,"* || ",$modes," == *",azurite,"* ]]; then
+  start_azurite || exit 1
+  bench_args+=(--azurite "$azurite_connection" --azurite-pid "$azurite_pid" --azurite-version "$azurite_version")
 fi
 
 # 10,000 waiting long polls hold 10,000 sockets in the bench and as many in the hub, which inherits this limit.

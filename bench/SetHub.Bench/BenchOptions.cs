@@ -7,6 +7,9 @@ public enum StorageMode
 {
     Sqlite,
     Postgres,
+
+    /// <summary>SetHub's AzureStorage provider on the bench's own Azurite (the emulator): opt-in, see bench/README.md.</summary>
+    AzureStorage,
 }
 
 /// <summary>An extra hub setting from the command line: for every hub, or only for one scenario's.</summary>
@@ -45,6 +48,15 @@ public sealed class BenchOptions
 
     public string? PostgresData { get; private init; }
 
+    /// <summary>The bench's Azurite (an Azure Storage connection string for its blob, queue and table endpoints), when
+    /// the AzureStorage mode runs.</summary>
+    public string? Azurite { get; private init; }
+
+    /// <summary>The Azurite (node) process, whose CPU the report shows apart from the hub's.</summary>
+    public int? AzuritePid { get; private init; }
+
+    public string? AzuriteVersion { get; private init; }
+
     public string DotnetVersion { get; private init; } = "unknown";
 
     /// <summary>How long the opt-in soak scenario runs.</summary>
@@ -70,9 +82,10 @@ public sealed class BenchOptions
     public string HubDll => Path.Combine(Repository, "src", "SetHub", "bin", "Release", "net10.0", "SetHub.dll");
 
     public const string Usage = """
-        usage: bench/run.sh [--quick] [--scenarios a,b,...] [--modes sqlite,postgres]
+        usage: bench/run.sh [--quick] [--scenarios a,b,...] [--modes sqlite,postgres,azure]
                             [--soak-duration 10m] [--poll-streams 20,200] [--hub-setting [scenario:]Key=Value]...
           scenarios: push, poll, fanout, longpoll, failover, crossnode (default set), soak (opt-in)
+          modes: sqlite, postgres (default set), azure (opt-in: SetHub's AzureStorage provider on Azurite, the emulator)
           --hub-setting adds a hub setting, e.g. --hub-setting push:SetHub:Delivery:MaxConcurrentPushes=512
         """;
 
@@ -97,6 +110,9 @@ public sealed class BenchOptions
                 "--command-line" => options.With(commandLine: Value()),
                 "--postgres" => options.With(postgres: Value()),
                 "--postgres-data" => options.With(postgresData: Value()),
+                "--azurite" => options.With(azurite: Value()),
+                "--azurite-pid" => options.With(azuritePid: int.Parse(Value(), CultureInfo.InvariantCulture)),
+                "--azurite-version" => options.With(azuriteVersion: Value()),
                 "--dotnet-version" => options.With(dotnetVersion: Value()),
                 _ => throw new ArgumentException($"Unknown option {args[i]}."),
             };
@@ -113,7 +129,7 @@ public sealed class BenchOptions
         bool? quick = null, IReadOnlyList<string>? scenarios = null, IReadOnlyList<StorageMode>? modes = null, TimeSpan? soakDuration = null,
         IReadOnlyList<int>? pollStreams = null, HubSettingOverride? hubSetting = null, int? maxAttempts = null, string? repository = null,
         string? work = null, string? gitSha = null, string? commandLine = null, string? postgres = null, string? postgresData = null,
-        string? dotnetVersion = null) => new()
+        string? dotnetVersion = null, string? azurite = null, int? azuritePid = null, string? azuriteVersion = null) => new()
         {
             Quick = quick ?? Quick,
             Scenarios = scenarios ?? Scenarios,
@@ -129,6 +145,9 @@ public sealed class BenchOptions
             Postgres = postgres ?? Postgres,
             PostgresData = postgresData ?? PostgresData,
             DotnetVersion = dotnetVersion ?? DotnetVersion,
+            Azurite = azurite ?? Azurite,
+            AzuritePid = azuritePid ?? AzuritePid,
+            AzuriteVersion = azuriteVersion ?? AzuriteVersion,
             ForeignCpuLimit = ForeignCpuLimit,
         };
 
@@ -145,7 +164,8 @@ public sealed class BenchOptions
     {
         "sqlite" => StorageMode.Sqlite,
         "postgres" or "postgresql" => StorageMode.Postgres,
-        _ => throw new ArgumentException($"Unknown mode {mode}: sqlite or postgres."),
+        "azure" or "azurestorage" or "azurite" => StorageMode.AzureStorage,
+        _ => throw new ArgumentException($"Unknown mode {mode}: sqlite, postgres or azure."),
     })];
 
     // "10m", "90s", "1h" or a TimeSpan ("00:10:00").

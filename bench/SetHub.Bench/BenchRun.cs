@@ -30,18 +30,20 @@ public sealed class BenchRun(BenchOptions options)
         }
 
         var postgres = options.Postgres is null ? null : new PostgresServer(options.Postgres, options.PostgresData);
+        var azurite = options.Azurite is null ? null : new AzuriteServer(options.Azurite, options.AzuritePid, options.AzuriteVersion);
+        var stores = new StoreProcesses(postgres?.PostmasterPid, azurite?.Pid);
         using var http = BenchHttp.Create(maxConnections: 4096);
         await using var receiver = await PushReceiver.StartAsync();
-        var machine = await MachineAsync(postgres, cancellationToken);
-        ScenarioContext.Log($"{machine.Cores} cores, {machine.MemoryGib:0.0} GiB, .NET {machine.Dotnet}, PostgreSQL {machine.Postgres ?? "not used"}");
+        var machine = await MachineAsync(postgres, azurite, cancellationToken);
+        ScenarioContext.Log($"{machine.Cores} cores, {machine.MemoryGib:0.0} GiB, .NET {machine.Dotnet}, PostgreSQL {machine.Postgres ?? "not used"}, Azurite {machine.Azurite ?? "not used"}");
 
-        var (limits, limitFigures, limitsConditions) = await MeasureLimitsAsync(postgres, receiver, http, cancellationToken);
-        var launcher = new HubLauncher(options, postgres, http);
+        var (limits, limitFigures, limitsConditions) = await MeasureLimitsAsync(postgres, azurite, stores, receiver, http, cancellationToken);
+        var launcher = new HubLauncher(options, postgres, azurite, http);
 
         var results = new List<ScenarioResult>();
         foreach (var mode in options.Modes)
         {
-            var context = new ScenarioContext(options, mode, launcher, receiver, limits, http, postgres?.PostmasterPid);
+            var context = new ScenarioContext(options, mode, launcher, receiver, limits, http, stores);
             foreach (var scenario in Scenarios())
             {
                 if (!scenario.Supports(mode))
@@ -49,7 +51,8 @@ public sealed class BenchRun(BenchOptions options)
                     continue;
                 }
 
-                results.Add(await RunWithRetriesAsync(scenario, context, cancellationToken));
+                var result = await RunWithRetriesAsync(scenario, context, cancellationToken);
+                results.Add(result with { Notes = [.. result.Notes, .. launcher.TakeStoreNotes()] });
             }
         }
 
@@ -72,15 +75,15 @@ public sealed class BenchRun(BenchOptions options)
 
     // The raw limits are measured again, like a scenario, when someone else's work disturbed them.
     private async Task<(RawLimits, IReadOnlyList<Figure>, string)> MeasureLimitsAsync(
-        PostgresServer? postgres, PushReceiver receiver, HttpClient http, CancellationToken cancellationToken)
+        PostgresServer? postgres, AzuriteServer? azurite, StoreProcesses stores, PushReceiver receiver, HttpClient http, CancellationToken cancellationToken)
     {
-        var meter = new CpuMeter(() => [], postgres?.PostmasterPid);
+        var meter = new CpuMeter(() => [], stores);
         for (var attempt = 1; ; attempt++)
         {
-            await QuietMachine.WaitAsync(postgres?.PostmasterPid, options.ForeignCpuLimit, options.QuietWait, cancellationToken);
+            await QuietMachine.WaitAsync(stores, options.ForeignCpuLimit, options.QuietWait, cancellationToken);
             var load = ProcFs.LoadAverage();
             var start = meter.Take();
-            var (limits, figures) = await LimitsRunner.MeasureAsync(options, postgres, receiver, http, cancellationToken);
+            var (limits, figures) = await LimitsRunner.MeasureAsync(options, postgres, azurite, receiver, http, cancellationToken);
             var foreign = CpuMeter.Between(start, meter.Take()).ForeignCores;
             if (foreign <= options.ForeignCpuLimit || attempt >= options.MaxAttempts)
             {
@@ -135,7 +138,7 @@ public sealed class BenchRun(BenchOptions options)
             // A scenario starts on a quiet machine: what the previous one left (a draining hub, PostgreSQL's
             // checkpoint) settles, and someone else's build gets a while (QuietWait) to finish.
             var waited = Stopwatch.GetTimestamp();
-            var foreign = await QuietMachine.WaitAsync(context.PostmasterPid, options.ForeignCpuLimit, options.QuietWait, cancellationToken);
+            var foreign = await QuietMachine.WaitAsync(context.Stores, options.ForeignCpuLimit, options.QuietWait, cancellationToken);
             if (foreign >= options.ForeignCpuLimit)
             {
                 disturbed.Add(string.Create(CultureInfo.InvariantCulture,
@@ -186,14 +189,15 @@ public sealed class BenchRun(BenchOptions options)
         return result!;
     }
 
-    private async Task<MachineInfo> MachineAsync(PostgresServer? postgres, CancellationToken cancellationToken) => new(
+    private async Task<MachineInfo> MachineAsync(PostgresServer? postgres, AzuriteServer? azurite, CancellationToken cancellationToken) => new(
         Environment.ProcessorCount,
         ProcFs.CpuModel(),
         ProcFs.MemoryTotalKib() / 1024.0 / 1024.0,
         ProcFs.KernelRelease(),
         options.DotnetVersion,
         postgres is null ? null : await postgres.VersionAsync(cancellationToken),
-        ProcFs.OpenFileLimit());
+        ProcFs.OpenFileLimit(),
+        azurite is null ? null : $"{azurite.Version} (the Azure Storage emulator: one single-threaded Node.js process, tables in memory with LokiJS, saved to disk)");
 
     private void WriteReports(RunReport report, DateTime started)
     {

@@ -11,7 +11,7 @@ namespace SetHub.Bench;
 public static class LimitsRunner
 {
     public static async Task<(RawLimits Limits, IReadOnlyList<Figure> Figures)> MeasureAsync(
-        BenchOptions options, PostgresServer? postgres, PushReceiver receiver, HttpClient http, CancellationToken cancellationToken)
+        BenchOptions options, PostgresServer? postgres, AzuriteServer? azurite, PushReceiver receiver, HttpClient http, CancellationToken cancellationToken)
     {
         var duration = options.Quick ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(5);
 
@@ -28,7 +28,14 @@ public static class LimitsRunner
             pg = await PostgresInsertLimit.MeasureAsync(postgres, duration, cancellationToken);
         }
 
-        var limits = new RawLimits(signatures, signatureCpu, requests, requestCpu, roundTrip, sqliteRows, sqliteCommit, pg?.Rows, pg?.Commit);
+        (double Rows, double Commit, double Singles)? az = null;
+        if (azurite is not null)
+        {
+            ScenarioContext.Log("raw limit: Azurite inserts");
+            az = await AzuriteInsertLimit.MeasureAsync(azurite, duration, cancellationToken);
+        }
+
+        var limits = new RawLimits(signatures, signatureCpu, requests, requestCpu, roundTrip, sqliteRows, sqliteCommit, pg?.Rows, pg?.Commit, az?.Rows, az?.Commit, az?.Singles);
         var cores = Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture);
         List<Figure> figures =
         [
@@ -46,10 +53,30 @@ public static class LimitsRunner
             figures.Add(new("postgres.commit", "(c) PostgreSQL 100-row statement, alone (p50)", p.Commit, "ms", Better.Lower));
         }
 
-        figures.Add(new("floor.cpu_per_set", "floor: CPU of one signature + one request", limits.CpuPerSetFloorMicroseconds, "µs", Better.Lower));
-        foreach (var mode in postgres is null ? new[] { StorageMode.Sqlite } : [StorageMode.Sqlite, StorageMode.Postgres])
+        if (az is { } a)
         {
-            var name = mode.ToString().ToLowerInvariant();
+            figures.Add(new("azurite.rate", "(c) Azurite insert rows/s", a.Rows, "/s", Better.Higher,
+                Note: "Azurite (emulator) — not representative of Azure Storage; 100-entity transactions, a partition each, 4 connections, ~700-byte rows"));
+            figures.Add(new("azurite.commit", "(c) Azurite 100-entity transaction, alone (p50)", a.Commit, "ms", Better.Lower));
+            figures.Add(new("azurite.singles", "(c) Azurite one-entity transactions/s", a.Singles, "/s", Better.Higher,
+                Note: "a partition each, 16 at once: a write to many partitions at best (SetHub's SET log has a partition per stream)"));
+        }
+
+        figures.Add(new("floor.cpu_per_set", "floor: CPU of one signature + one request", limits.CpuPerSetFloorMicroseconds, "µs", Better.Lower));
+        List<StorageMode> modes = [StorageMode.Sqlite];
+        if (postgres is not null)
+        {
+            modes.Add(StorageMode.Postgres);
+        }
+
+        if (azurite is not null)
+        {
+            modes.Add(StorageMode.AzureStorage);
+        }
+
+        foreach (var mode in modes)
+        {
+            var name = ScenarioContext.NameOf(mode);
             figures.Add(new($"floor.latency.{name}", $"floor: publish→delivery on {name} (2 round trips + 1 commit + 1 signature)", limits.LatencyFloorMs(mode), "ms", Better.Lower));
         }
 

@@ -4,15 +4,28 @@ using System.Security.Cryptography;
 namespace SetHub.Bench.Hosting;
 
 /// <summary>
-/// Starts the hub nodes of a scenario run on a fresh store: a new SQLite file, or a new database on the bench's
-/// PostgreSQL server. Every node gets the settings the bench needs (operator token, loopback push, quiet logs), the
+/// Starts the hub nodes of a scenario run on a fresh store: a new SQLite file, a new database on the bench's
+/// PostgreSQL server, or a new name prefix on the bench's Azurite (whose tables and containers are deleted
+/// afterwards). Every node gets the settings the bench needs (operator token, loopback push, quiet logs), the
 /// cluster settings needed to run several nodes on one host (distinct silo ports, no gateway, loopback address) and
 /// one public base URL (node 0's), then the scenario's own, then
 /// the command line's.
 /// </summary>
-public sealed class HubLauncher(BenchOptions options, PostgresServer? postgres, HttpClient http)
+public sealed class HubLauncher(BenchOptions options, PostgresServer? postgres, AzuriteServer? azurite, HttpClient http)
 {
+    private readonly List<string> _storeNotes = [];
     private int _runs;
+
+    /// <summary>What cleaning up the stores found since the last call (names an Azurite run left outside its prefix).</summary>
+    public IReadOnlyList<string> TakeStoreNotes()
+    {
+        lock (_storeNotes)
+        {
+            var notes = _storeNotes.ToArray();
+            _storeNotes.Clear();
+            return notes;
+        }
+    }
 
     public async Task<HubCluster> StartAsync(string label, StorageMode mode, int nodeCount, IEnumerable<string> scenarioSettings, CancellationToken cancellationToken)
     {
@@ -36,6 +49,35 @@ public sealed class HubLauncher(BenchOptions options, PostgresServer? postgres, 
             await postgres.CreateDatabaseAsync(database, cancellationToken);
             dropStore = () => postgres.DropDatabaseAsync(database);
             store = ["--SetHub:Storage:Provider=Postgres", $"--ConnectionStrings:SetHub={postgres.ConnectionString(database)}"];
+        }
+        else if (mode == StorageMode.AzureStorage)
+        {
+            if (azurite is null)
+            {
+                throw new InvalidOperationException("AzureStorage mode needs the bench's Azurite (bench/run.sh starts it with --modes azure).");
+            }
+
+            // A fresh prefix per run: a clean store on the shared account. Whatever is left of an earlier run (a killed
+            // node's, or a drop that failed) is removed first.
+            var prefix = AzuriteServer.Prefix(run, label);
+            await azurite.DropAllAsync(prefix);
+            dropStore = async () =>
+            {
+                var strays = await azurite.DropAllAsync(prefix);
+                if (strays.Count > 0)
+                {
+                    lock (_storeNotes)
+                    {
+                        _storeNotes.Add($"Azurite held tables or containers not starting with the run's prefix `{prefix}`: {string.Join(", ", strays)}.");
+                    }
+                }
+            };
+            store =
+            [
+                "--SetHub:Storage:Provider=AzureStorage",
+                $"--ConnectionStrings:SetHub={azurite.ConnectionString}",
+                $"--SetHub:Storage:NamePrefix={prefix}",
+            ];
         }
         else
         {
@@ -92,7 +134,12 @@ public sealed class HubLauncher(BenchOptions options, PostgresServer? postgres, 
         }
 
         var reported = common.Select(setting => setting.StartsWith("--ConnectionStrings:", StringComparison.Ordinal)
-            ? "--ConnectionStrings:SetHub=<fresh " + (mode == StorageMode.Postgres ? "database" : "file") + ">"
+            ? "--ConnectionStrings:SetHub=<" + mode switch
+            {
+                StorageMode.Postgres => "fresh database",
+                StorageMode.AzureStorage => "the bench's Azurite account",
+                _ => "fresh file",
+            } + ">"
             : setting).ToList();
         return new HubCluster([.. started.Select(s => s.Item1!)], adminToken, reported, dropStore);
     }

@@ -10,14 +10,14 @@ public static class QuietMachine
 
     /// <summary>Samples foreign CPU until it is below <paramref name="threshold"/> cores or <paramref name="limit"/>
     /// passed; returns the last sample. A zero limit does not wait at all.</summary>
-    public static async Task<double> WaitAsync(int? postmasterPid, double threshold, TimeSpan limit, CancellationToken cancellationToken)
+    public static async Task<double> WaitAsync(StoreProcesses stores, double threshold, TimeSpan limit, CancellationToken cancellationToken)
     {
         if (limit <= TimeSpan.Zero)
         {
             return 0;
         }
 
-        var meter = new CpuMeter(() => [], postmasterPid);
+        var meter = new CpuMeter(() => [], stores);
         var deadline = DateTime.UtcNow + limit;
         while (true)
         {

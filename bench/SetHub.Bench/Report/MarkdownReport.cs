@@ -34,8 +34,18 @@ public static class MarkdownReport
         md.AppendLine("How to read: **ratio** is how close a figure comes to the raw limit measured on this machine in this run — for a rate, " +
             "value ÷ limit; for a time or CPU cost, floor ÷ value (the floor: what the raw operations alone take). 1.0 would be the raw operation alone. " +
             "**target** is the benchmark issue's, ✔ met, ✘ missed. Load is /proc/loadavg before the scenario; foreign CPU is what processes other than " +
-            "the bench, its hubs and its PostgreSQL used during the measurement (a scenario is re-run when it exceeds 0.3 cores).");
+            "the bench, its hubs and its PostgreSQL or Azurite used during the measurement (a scenario is re-run when it exceeds 0.3 cores).");
         md.AppendLine();
+        if (run.Scenarios.Any(s => s.Mode == AzureMode))
+        {
+            md.AppendLine($"**{AzureLabel}.** The `azure` mode runs SetHub's AzureStorage provider on the bench's own Azurite: one single-threaded " +
+                "Node.js process keeping its tables in memory (LokiJS, saved to disk), on the same two cores as the hub and the bench, with none of Azure's " +
+                "network round trips, throttling or replication. Its figures show how SetHub drives the Table and Blob APIs, not what it would do on Azure. " +
+                "Azurite's CPU is reported apart from the hub's (utime + stime of its process over each window): **Azurite CPU** in cores (near 1.0 the " +
+                "emulator's single thread is the bottleneck) and **Azurite CPU per SET** in CPU-ms beside the hub's; what Azurite spends is the emulator's " +
+                "cost, not SetHub's. Its raw limits ((c) Azurite) are the emulator's too.");
+            md.AppendLine();
+        }
 
         WriteTargets(md, run, baseline);
         WriteLimits(md, run, baseline);
@@ -57,6 +67,7 @@ public static class MarkdownReport
         md.AppendLine(Invariant($"| kernel | {machine.Kernel} |"));
         md.AppendLine(Invariant($"| .NET SDK | {machine.Dotnet} |"));
         md.AppendLine(Invariant($"| PostgreSQL | {machine.Postgres ?? "not used"} |"));
+        md.AppendLine(Invariant($"| Azurite | {machine.Azurite ?? "not used"} |"));
         md.AppendLine(Invariant($"| open files limit | {machine.OpenFileLimit} |"));
         md.AppendLine(Invariant($"| git | {run.GitSha} |"));
         md.AppendLine(Invariant($"| raw limits measured at | {run.LimitsConditions} |"));
@@ -76,7 +87,7 @@ public static class MarkdownReport
         md.AppendLine(baseline is null ? "|---|---|---|---:|---|" : "|---|---|---|---:|---|---:|");
         foreach (var (scenario, figure) in rows)
         {
-            md.Append(Invariant($"| {scenario.Scenario} | {scenario.Mode} | {figure.Name} | {Value(figure)} | {TargetCell(figure)} |"));
+            md.Append(Invariant($"| {scenario.Scenario} | {ModeCell(scenario.Mode)} | {figure.Name} | {Value(figure)} | {TargetCell(figure)} |"));
             md.AppendLine(baseline is null ? string.Empty : $" {BaselineCell(baseline.Find(scenario.Scenario, scenario.Mode, figure.Id), figure)} |");
         }
 
@@ -100,8 +111,14 @@ public static class MarkdownReport
 
     private static void WriteScenario(StringBuilder md, ScenarioResult scenario, Baseline? baseline)
     {
-        md.AppendLine(Invariant($"## {scenario.Scenario} — {scenario.Mode}"));
+        md.AppendLine(Invariant($"## {scenario.Scenario} — {ModeCell(scenario.Mode)}"));
         md.AppendLine();
+        if (scenario.Mode == AzureMode)
+        {
+            md.AppendLine("_SetHub's AzureStorage provider on the bench's Azurite. Azurite's CPU is shown apart from the hub's: what it spends is the emulator's cost, not SetHub's._");
+            md.AppendLine();
+        }
+
         md.AppendLine(scenario.Design);
         md.AppendLine();
         md.AppendLine(Invariant($"Load before: {scenario.LoadBefore} · foreign CPU (max over windows): {scenario.ForeignCores:0.00} cores · attempts: {scenario.Attempts} · took {Duration(scenario.Seconds)}"));
@@ -130,7 +147,10 @@ public static class MarkdownReport
         foreach (var window in scenario.Windows)
         {
             var cpu = window.Cpu;
-            md.AppendLine(Invariant($"- window _{window.Name}_: {cpu.Seconds:0.0} s, machine {cpu.MachineCores:0.00} cores: hub {cpu.HubCores:0.00}, PostgreSQL {cpu.PostgresCores:0.00}, foreign {cpu.ForeignCores:0.00}"));
+            var store = cpu.AzuriteCores is { } azurite
+                ? Invariant($"Azurite {azurite:0.00} (emulator, not SetHub)")
+                : Invariant($"PostgreSQL {cpu.PostgresCores:0.00}");
+            md.AppendLine(Invariant($"- window _{window.Name}_: {cpu.Seconds:0.0} s, machine {cpu.MachineCores:0.00} cores: hub {cpu.HubCores:0.00}, {store}, foreign {cpu.ForeignCores:0.00}"));
         }
 
         foreach (var note in scenario.Notes)
@@ -145,6 +165,14 @@ public static class MarkdownReport
 
         md.AppendLine();
     }
+
+    /// <summary>The AzureStorage mode's key.</summary>
+    private const string AzureMode = "azure";
+
+    /// <summary>How the report labels the AzureStorage mode's figures.</summary>
+    private const string AzureLabel = "Azurite (emulator) — not representative of Azure Storage";
+
+    private static string ModeCell(string mode) => mode == AzureMode ? $"{mode} ({AzureLabel})" : mode;
 
     private static string Value(Figure figure) => figure.Value is { } value && !double.IsNaN(value) ? $"{Number(value)} {figure.Unit}" : "—";
 

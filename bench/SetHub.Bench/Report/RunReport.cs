@@ -2,8 +2,8 @@ using SetHub.Bench.Limits;
 
 namespace SetHub.Bench.Report;
 
-/// <summary>The machine a run measured.</summary>
-public sealed record MachineInfo(int Cores, string CpuModel, double MemoryGib, string Kernel, string Dotnet, string? Postgres, long OpenFileLimit);
+/// <summary>The machine a run measured (and the bench's Azurite, when the AzureStorage mode ran).</summary>
+public sealed record MachineInfo(int Cores, string CpuModel, double MemoryGib, string Kernel, string Dotnet, string? Postgres, long OpenFileLimit, string? Azurite = null);
 
 /// <summary>
 /// Everything one run measured: the JSON report is this record, and the Markdown one is written from it.

@@ -8,11 +8,11 @@ using SetHub.Bench.Report;
 namespace SetHub.Bench.Scenarios;
 
 /// <summary>
-/// Failover: three nodes on one PostgreSQL database, 30 push streams, events published through all nodes round
-/// robin at a steady rate (a publish that fails is retried on the next node with the same txn and body), and one node
-/// SIGKILLed mid-run: the node that sent the most of the pushes of the last half second, found by the connections
-/// they came over, so the kill always cuts deliveries in progress whichever node an engine has push a stream.
-/// Measures what is lost (must be nothing), what arrives twice, and how long until every stream receives again.
+/// Failover: three nodes on one shared store (PostgreSQL or Azure Storage), 30 push streams, events published through
+/// all nodes round robin at a steady rate (a publish that fails is retried on the next node with the same txn and
+/// body), and one node SIGKILLed mid-run: the node that sent the most of the pushes of the last half second, found by
+/// the connections they came over, so the kill always cuts deliveries in progress whichever node an engine has push a
+/// stream. Measures what is lost (must be nothing), what arrives twice, and how long until every stream receives again.
 /// </summary>
 public sealed class FailoverScenario : IScenario
 {
@@ -40,7 +40,7 @@ public sealed class FailoverScenario : IScenario
 
     public string Name => "failover";
 
-    public bool Supports(StorageMode mode) => mode == StorageMode.Postgres;
+    public bool Supports(StorageMode mode) => mode != StorageMode.Sqlite; // several nodes need a shared store
 
     public async Task<ScenarioResult> RunAsync(ScenarioContext context, CancellationToken cancellationToken)
     {
@@ -82,6 +82,7 @@ public sealed class FailoverScenario : IScenario
         var publishingEnded = Stopwatch.GetTimestamp();
         await kill;
         var cpu1 = meter.Take();
+        var cpu = CpuMeter.Between(cpu0, cpu1);
         var drained = await ledger.DrainAsync(TimeSpan.FromSeconds(20), size.Drain, cancellationToken: cancellationToken);
 
         // Per stream: the first SET published after the kill that arrived, and the longest silence around the kill.
@@ -119,6 +120,7 @@ public sealed class FailoverScenario : IScenario
             new("publish_retries", "publish attempts retried on another node", publisher.Retries, "attempts", Better.Lower),
             new("publish_failures", "publishes never accepted", publisher.Failures, "publishes", Better.Lower),
             HubFigures.PeakMemory("peak_memory", cluster),
+            .. HubFigures.Azurite("publishing", "publishing:", cpu, 0),
         ];
 
         if (unrecovered > 0)
@@ -133,11 +135,11 @@ public sealed class FailoverScenario : IScenario
         notes.Add($"Scenario settings: {string.Join(' ', Settings)} (the baseline's engine also had LeaseDuration=00:00:05 and IdleRecheckInterval=00:00:01).");
         notes.AddRange(HubFigures.LogNotes(cluster));
         return new ScenarioResult(Name, context.ModeName,
-            $"{Nodes} nodes on one PostgreSQL database; {Streams} push streams (one receiver per {StreamFleet.StreamsPerReceiver}) of a tenant with default_subjects ALL; " +
+            $"{Nodes} nodes on {context.SharedStore}; {Streams} push streams (one receiver per {StreamFleet.StreamsPerReceiver}) of a tenant with default_subjects ALL; " +
             $"{PublishesPerSecond:0} publishes/s ({PublishesPerSecond * Streams:0} SETs/s) open loop, the receiver answering each push after {ReceiverDelay.TotalMilliseconds:0} ms, round robin over the nodes, retried on the next node after a 5xx or " +
             $"a connection error; after {size.BeforeKill.TotalSeconds:0} s the node that sent most of the last half second's pushes is SIGKILLed, publishing goes on {size.AfterKill.TotalSeconds:0} s more, then up to " +
             $"{size.Drain.TotalSeconds:0} s of drain.",
-            figures, notes, cluster.ReportedSettings, [new Window("publishing", CpuMeter.Between(cpu0, cpu1))]);
+            figures, notes, cluster.ReportedSettings, [new Window("publishing", cpu)]);
     }
 
     // The node that sent most of the pushes of the last half second, by the connections they came over.

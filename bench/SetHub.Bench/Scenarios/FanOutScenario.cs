@@ -17,13 +17,17 @@ public sealed class FanOutScenario : IScenario
     private static readonly Size Full = new(Streams: 10_000, Publishes: 5, Pause: TimeSpan.FromSeconds(1));
     private static readonly Size Small = new(Streams: 200, Publishes: 2, Pause: TimeSpan.FromSeconds(0.2));
 
+    // Azurite (one Node.js thread) creates a few dozen streams per second and writes each stream's SET in a partition
+    // of its own: 10,000 streams would take minutes to create and each publish many seconds.
+    private static readonly Size Azure = Full with { Streams = 2_000 };
+
     public string Name => "fanout";
 
     public bool Supports(StorageMode mode) => true;
 
     public async Task<ScenarioResult> RunAsync(ScenarioContext context, CancellationToken cancellationToken)
     {
-        var size = context.Quick ? Small : Full;
+        var size = context.Quick ? Small : context.Mode == StorageMode.AzureStorage ? Azure : Full;
         await using var cluster = await context.StartHubAsync(Name, 1, [], cancellationToken);
         var meter = context.Meter(cluster);
         var notes = new List<string>();
@@ -82,6 +86,12 @@ public sealed class FanOutScenario : IScenario
             new("setup.streams_per_second", "stream creation rate (poll streams)", fleet.StreamsPerSecond, "streams/s", Better.Higher),
             HubFigures.PeakMemory("peak_memory", cluster),
         ];
+
+        if (size == Azure)
+        {
+            notes.Add($"{size.Streams:N0} streams, not the other modes' {Full.Streams:N0}: Azurite creates streams at a few dozen per second. " +
+                "The issue's target (10,000 streams in 0.5 s) does not apply.");
+        }
 
         notes.Add("Publish times: " + string.Join(", ", times.Select(t => t.ToString("0.000", CultureInfo.InvariantCulture))) + " s.");
         notes.AddRange(HubFigures.LogNotes(cluster));

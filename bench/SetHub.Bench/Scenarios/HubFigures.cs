@@ -19,13 +19,46 @@ public static class HubFigures
     /// </summary>
     public static IEnumerable<Figure> Cores(string id, string window, CpuUsage cpu, long sets)
     {
-        var shares = cpu.PostgresCores > 0
+        var shares = cpu.AzuriteCores is { } azurite
+            ? string.Create(CultureInfo.InvariantCulture, $"hub {cpu.HubCores:0.00}, Azurite {azurite:0.00}, of {Environment.ProcessorCount} cores")
+            : cpu.PostgresCores > 0
             ? string.Create(CultureInfo.InvariantCulture, $"hub {cpu.HubCores:0.00}, PostgreSQL {cpu.PostgresCores:0.00}, of {Environment.ProcessorCount} cores")
             : string.Create(CultureInfo.InvariantCulture, $"hub {cpu.HubCores:0.00}, of {Environment.ProcessorCount} cores");
         yield return new($"{id}.machine_cores", $"{window} machine CPU", cpu.MachineCores, "cores", Better.Lower, Note: shares);
         if (cpu.PostgresCores > 0 && sets > 0)
         {
             yield return new($"{id}.postgres_cpu_per_set", $"{window} PostgreSQL CPU per SET", cpu.PostgresCores * cpu.Seconds * 1e6 / sets, "µs/SET", Better.Lower);
+        }
+
+        foreach (var figure in Azurite(id, window, cpu, sets))
+        {
+            yield return figure;
+        }
+    }
+
+    /// <summary>
+    /// In the AzureStorage mode, Azurite's CPU over a window beside the hub's, so a reader can tell the emulator's cost
+    /// from SetHub's: its cores, and its CPU-ms per SET next to the hub's CPU-ms per SET. Nothing in other modes.
+    /// </summary>
+    public static IEnumerable<Figure> Azurite(string id, string window, CpuUsage cpu, long sets)
+    {
+        if (cpu.AzuriteCores is not { } cores)
+        {
+            yield break;
+        }
+
+        var share = cores + cpu.HubCores > 0 ? cores / (cores + cpu.HubCores) : double.NaN;
+        yield return new($"{id}.azurite_cores", $"{window} Azurite CPU (emulator, not SetHub)", cores, "cores", Better.Lower,
+            Note: string.Create(CultureInfo.InvariantCulture,
+                $"hub {cpu.HubCores:0.00} cores in the same window; Azurite is {share:0%} of hub + Azurite (one JavaScript thread: near 1 core it is the bottleneck)"));
+        if (sets > 0)
+        {
+            var azuriteMs = cores * cpu.Seconds * 1e3 / sets;
+            var hubMs = cpu.HubSeconds * 1e3 / sets;
+            yield return new($"{id}.azurite_cpu_ms_per_set", $"{window} Azurite CPU per SET (emulator, not SetHub)", azuriteMs, "CPU-ms/SET", Better.Lower,
+                Note: hubMs > 0
+                    ? string.Create(CultureInfo.InvariantCulture, $"hub {hubMs:0.000} CPU-ms/SET in the same window; Azurite ÷ hub {azuriteMs / hubMs:0.00}")
+                    : "the hub used no measurable CPU in the window");
         }
     }
 

@@ -15,6 +15,9 @@ public sealed class LongPollScenario : IScenario
 {
     private static readonly Size Full = new(Streams: 10_000, IdleWindow: TimeSpan.FromSeconds(5));
     private static readonly Size Small = new(Streams: 200, IdleWindow: TimeSpan.FromSeconds(1));
+
+    // Azurite (one Node.js thread) creates a few dozen streams per second: 10,000 would take minutes.
+    private static readonly Size Azure = Full with { Streams = 2_000 };
     private static readonly TimeSpan AnswerLimit = TimeSpan.FromSeconds(120);
 
     public string Name => "longpoll";
@@ -23,7 +26,7 @@ public sealed class LongPollScenario : IScenario
 
     public async Task<ScenarioResult> RunAsync(ScenarioContext context, CancellationToken cancellationToken)
     {
-        var size = context.Quick ? Small : Full;
+        var size = context.Quick ? Small : context.Mode == StorageMode.AzureStorage ? Azure : Full;
         var count = size.Streams;
         // Nothing may time out or come back for redelivery while the polls wait.
         string[] settings = ["--SetHub:Poll:LongPollTimeout=00:10:00", "--SetHub:Poll:RedeliveryInterval=00:30:00"];
@@ -93,7 +96,8 @@ public sealed class LongPollScenario : IScenario
         var cpu1 = meter.Take();
         await abandon.CancelAsync();
         await Task.WhenAll(waiting);
-        windows.Add(new Window("answering", CpuMeter.Between(cpu0, cpu1)));
+        var answering = CpuMeter.Between(cpu0, cpu1);
+        windows.Add(new Window("answering", answering));
 
         var answers = Enumerable.Range(0, count).Where(i => answeredAt[i] > sent && setsReturned[i] > 0)
             .Select(i => Stopwatch.GetElapsedTime(sent, answeredAt[i]).TotalSeconds).ToArray();
@@ -115,7 +119,15 @@ public sealed class LongPollScenario : IScenario
             new("answer.max", "publish → poll answer, max", answer.Max, "s", Better.Lower, new Limit("floor", limits.LongPollFloorSeconds(count, 1, context.Mode))),
             new("answered", "polls answered with the SET", answers.Length, "polls", Better.Higher, Target: Target.Exactly(count)),
             HubFigures.PeakMemory("peak_memory", cluster),
+            .. HubFigures.Azurite("idle", "polls waiting, idle:", idle, 0),
+            .. HubFigures.Azurite("answering", "publish and answers:", answering, answers.Length),
         ];
+
+        if (size == Azure)
+        {
+            notes.Add($"{size.Streams:N0} streams, not the other modes' {Full.Streams:N0}: Azurite creates streams at a few dozen per second. " +
+                "The issue's target (10,000 waiting polls in 500 MiB) does not apply.");
+        }
 
         if (answeredEarly > 0)
         {

@@ -23,6 +23,10 @@ public sealed class PollScenario(int streams) : IScenario
     private static readonly Size Small = new(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), Publishers: 8, FixedRate: 500,
         FixedWarmup: TimeSpan.FromSeconds(1), FixedWindow: TimeSpan.FromSeconds(2));
 
+    // Azurite (one Node.js thread) acknowledges a few hundred SETs per second: 2,000 SETs/s offered would only grow a
+    // queue, so (b) offers half of what (a) measured instead (FixedRate 0).
+    private static readonly Size Azure = Full with { FixedRate = 0 };
+
     private static readonly TimeSpan DrainQuiet = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(60);
 
@@ -33,7 +37,7 @@ public sealed class PollScenario(int streams) : IScenario
 
     public async Task<ScenarioResult> RunAsync(ScenarioContext context, CancellationToken cancellationToken)
     {
-        var size = context.Quick ? Small : Full;
+        var size = context.Quick ? Small : context.Mode == StorageMode.AzureStorage ? Azure : Full;
         var backlogCap = streams * MaxEvents * 3L; // every poll answer can be full
         await using var cluster = await context.StartHubAsync(Name, 1, [], cancellationToken);
         var meter = context.Meter(cluster);
@@ -75,13 +79,14 @@ public sealed class PollScenario(int streams) : IScenario
         notes.Add(string.Create(CultureInfo.InvariantCulture,
             $"(a) {saturated.Acknowledged} SETs acknowledged in all; mean backlog {backlog:0} of {backlogCap} SETs; {pollers.Errors} failed polls."));
 
-        // (b) Fixed offered rate.
-        ScenarioContext.Log($"{Name}/{context.ModeName}: {size.FixedRate} SETs/s offered for {size.FixedWindow.TotalSeconds} s");
+        // (b) Fixed offered rate (on Azurite, half of (a), in whole publishes).
+        var fixedRate = size.FixedRate > 0 ? size.FixedRate : Math.Max(streams, Math.Round(ackedInWindow / cpuA.Seconds / 2 / streams) * streams);
+        ScenarioContext.Log($"{Name}/{context.ModeName}: {fixedRate} SETs/s offered for {size.FixedWindow.TotalSeconds} s");
         var paced = new DeliveryLedger();
         using var pacedPollers = new Pollers(context.Http, fleet.Streams, paced, MaxEvents);
         pacedPollers.Start();
         var pacedPublisher = new Publisher(context.Http, cluster.Addresses, fleet.Tenant.TenantId, fleet.Tenant.Token, paced);
-        var schedule = new ScheduledLoad(pacedPublisher, Plan("fixed"), size.FixedRate / streams, maxInFlight: 4000);
+        var schedule = new ScheduledLoad(pacedPublisher, Plan("fixed"), fixedRate / streams, maxInFlight: 4000);
         var (scheduled, fixedAcked, cpuB) = await schedule.RunMeasuredAsync(size.FixedWarmup, size.FixedWindow, paced, () => paced.Acknowledged, meter, cancellationToken);
         await paced.DrainAsync(DrainQuiet, DrainLimit, cancellationToken: cancellationToken);
         await pacedPollers.StopAsync();
@@ -93,7 +98,8 @@ public sealed class PollScenario(int streams) : IScenario
         List<Figure> figures =
         [
             new("max.throughput", "(a) acknowledged SETs/s", ackedInWindow / cpuA.Seconds, "SETs/s", Better.Higher,
-                new Limit($"{context.ModeName} insert rows/s", limits.InsertRowsPerSecond(context.Mode)), Target.AtLeast(5000)),
+                new Limit($"{context.ModeName} insert rows/s", limits.InsertRowsPerSecond(context.Mode)),
+                context.Mode == StorageMode.AzureStorage ? null : Target.AtLeast(5000)), // on Azurite the emulator's limit, not SetHub's: no target
             new("max.cpu_per_set", "(a) hub CPU per SET", ackedInWindow > 0 ? cpuA.HubSeconds * 1e6 / ackedInWindow : null, "µs/SET", Better.Lower,
                 new Limit("signature + 1/100 request, CPU", pollCpuFloor)),
             .. HubFigures.Cores("max", "(a)", cpuA, ackedInWindow),
@@ -120,8 +126,9 @@ public sealed class PollScenario(int streams) : IScenario
         return new ScenarioResult(Name, context.ModeName,
             $"{streams} poll streams (one receiver per {StreamFleet.StreamsPerReceiver}) of a tenant with default_subjects ALL: one publish reaches all {streams}. " +
             $"One poller per stream, maxEvents {MaxEvents}, long polls acknowledging the previous answer. (a) {size.Publishers} publishers, backlog capped at {backlogCap} " +
-            $"unacknowledged SETs, {size.Window.TotalSeconds:0} s window after {size.Warmup.TotalSeconds:0} s warm-up. (b) {size.FixedRate:0} SETs/s offered open loop " +
-            $"({size.FixedRate / streams:0} publishes/s) for {size.FixedWindow.TotalSeconds:0} s after {size.FixedWarmup.TotalSeconds:0} s warm-up; latency is publish send → the poll answer carrying the SET.",
+            $"unacknowledged SETs, {size.Window.TotalSeconds:0} s window after {size.Warmup.TotalSeconds:0} s warm-up. (b) {fixedRate:0} SETs/s offered open loop " +
+            (size.FixedRate > 0 ? string.Empty : "(half of (a): 2,000 SETs/s, the other modes' rate, is far above what Azurite takes) ") +
+            $"({fixedRate / streams:0} publishes/s) for {size.FixedWindow.TotalSeconds:0} s after {size.FixedWarmup.TotalSeconds:0} s warm-up; latency is publish send → the poll answer carrying the SET.",
             figures, notes, cluster.ReportedSettings, windows);
     }
 

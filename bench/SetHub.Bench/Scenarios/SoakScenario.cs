@@ -8,8 +8,8 @@ using SetHub.Bench.Report;
 namespace SetHub.Bench.Scenarios;
 
 /// <summary>
-/// Soak (opt-in): three nodes on one PostgreSQL database under saturating push load for a long time (10 minutes by
-/// default). Reports throughput minute by minute, errors, and whether a node exited or was declared dead by the
+/// Soak (opt-in): three nodes on one shared store (PostgreSQL or Azure Storage) under saturating push load for a long
+/// time (10 minutes by default). Reports throughput minute by minute, errors, and whether a node exited or was declared dead by the
 /// cluster's Orleans membership (a false eviction: no node is killed).
 /// </summary>
 public sealed class SoakScenario : IScenario
@@ -26,7 +26,7 @@ public sealed class SoakScenario : IScenario
 
     public string Name => "soak";
 
-    public bool Supports(StorageMode mode) => mode == StorageMode.Postgres;
+    public bool Supports(StorageMode mode) => mode != StorageMode.Sqlite; // several nodes need a shared store
 
     public async Task<ScenarioResult> RunAsync(ScenarioContext context, CancellationToken cancellationToken)
     {
@@ -100,13 +100,14 @@ public sealed class SoakScenario : IScenario
             new("node_errors", "error lines the nodes logged", cluster.Nodes.Sum(n => n.Log.Errors), "lines", Better.Lower),
             HubFigures.CpuPerSet("cpu_per_set", "hub CPU per SET (all nodes)", cpu, ledger.Delivered, context.Limits.CpuPerSetFloorMicroseconds),
             HubFigures.PeakMemory("peak_memory", cluster),
+            .. HubFigures.Azurite("soak", "whole run:", cpu, ledger.Delivered),
         ];
 
         notes.Add($"Throughput per {bucket.TotalSeconds:0} s: " + string.Join(", ", buckets.Select(b => b.ToString("0", CultureInfo.InvariantCulture))) + " SETs/s.");
         notes.AddRange(deaths.Take(20));
         notes.AddRange(HubFigures.LogNotes(cluster));
         return new ScenarioResult(Name, context.ModeName,
-            $"{Nodes} nodes on one PostgreSQL database; {Streams} push streams in groups of {GroupSize} (subjects:add); {Publishers} publishers round robin over " +
+            $"{Nodes} nodes on {context.SharedStore}; {Streams} push streams in groups of {GroupSize} (subjects:add); {Publishers} publishers round robin over " +
             $"the nodes with retries, backlog capped at {BacklogCap} SETs, for {duration.TotalMinutes:0.#} min.",
             figures, notes, cluster.ReportedSettings, [new Window("soak", cpu)]);
     }
