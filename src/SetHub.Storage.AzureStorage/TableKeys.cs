@@ -7,10 +7,11 @@ namespace SetHub.Storage.AzureStorage;
 /// <summary>
 /// Makes any string usable in a PartitionKey or RowKey. Azure Table forbids <c>/</c>, <c>\</c>, <c>#</c>, <c>?</c> and
 /// control characters in keys and caps a key at 1 KiB; ids SetHub makes itself never contain those, but <c>jti</c>s
-/// acknowledged by receivers and subject identifiers (emails, URIs, complex subjects) may. Such characters, the <c>:</c> SetHub joins key parts with,
-/// the quote and the escape character itself become <c>!XXXX</c> (the UTF-16 code unit in hex); a key still too long after that is
-/// replaced by <c>~</c> and the base64url SHA-256 of the original. The encoding is one-to-one, so distinct strings never
-/// share a key; the original value is always stored in a property beside the key.
+/// acknowledged by receivers and subject identifiers (emails, URIs, complex subjects) may. Those characters, the
+/// <c>:</c> SetHub joins key parts with, the quote and the escape character itself become <c>!XXXX</c> (the UTF-16 code
+/// unit in hex), so joined parts stay apart; a key still too long after that is replaced by <c>~</c> and the base64url
+/// SHA-256 of the original. Distinct strings never share a key, and the original value is always stored in a property
+/// beside the key.
 /// </summary>
 internal static class TableKeys
 {
