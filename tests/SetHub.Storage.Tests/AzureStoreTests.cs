@@ -1,3 +1,8 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Reminders.AzureStorage;
+using Orleans.Runtime.ReminderService;
 using SetHub.Core.Storage;
 using SetHub.Storage.AzureStorage;
 using SetHub.Storage.AzureStorage.SetLog;
@@ -6,10 +11,11 @@ using SetHub.Tests.Shared;
 namespace SetHub.Storage.Tests;
 
 /// <summary>
-/// The store contract on Azure Table (Azurite), each test on tables of its own prefix, and what only this store has
-/// to get right: transactions split at Azure's limits, tokens split across properties, keys escaped.
+/// The store contract on Azure Storage (Azurite), each test on tables of its own prefix: SetHub's SET log and rows,
+/// and Orleans' Azure Table reminder table as this mode configures it; and what only this store has to get right:
+/// transactions split at Azure's limits, tokens split across properties, keys escaped.
 /// </summary>
-public sealed class AzureStoreTests : LogStoreContractTests, IAsyncLifetime
+public sealed class AzureStoreTests : StoreContractTests, IAsyncLifetime
 {
     private AzureStorageAccount? _account;
     private readonly List<IDisposable> _logs = [];
@@ -35,7 +41,7 @@ public sealed class AzureStoreTests : LogStoreContractTests, IAsyncLifetime
 
         if (_account is not null)
         {
-            await Task.WhenAll(_account.Names.OwnTables.Select(table => _account.Tables.DeleteTableAsync(table, Cancel)));
+            await Task.WhenAll(_account.Names.OwnTables.Append(_account.Names.Reminders).Select(table => _account.Tables.DeleteTableAsync(table, Cancel)));
         }
     }
 
@@ -44,6 +50,17 @@ public sealed class AzureStoreTests : LogStoreContractTests, IAsyncLifetime
         var log = new AzureTableSetLog(Account);
         _logs.Add(log);
         return log;
+    }
+
+    // Orleans' own Azure Table reminder table, as a silo of this mode configures it.
+    protected override async Task<IReminderTable> CreateReminderTableAsync(string serviceId)
+    {
+        var table = new AzureBasedReminderTable(
+            NullLoggerFactory.Instance,
+            Options.Create(new ClusterOptions { ServiceId = serviceId }),
+            Options.Create(new AzureTableReminderStorageOptions { TableName = Account.Names.Reminders, TableServiceClient = Account.Tables }));
+        await table.StartAsync(Cancel);
+        return table;
     }
 
     protected override Task<(ISetLog Log, IAsyncDisposable Owner)> CreateSetLogOfAnotherNodeAsync() =>

@@ -7,7 +7,7 @@ namespace SetHub.Storage.Tests;
 
 /// <summary>The Orleans provider contract on a real PostgreSQL database (the one test.sh starts; under CI its absence
 /// fails these tests).</summary>
-public sealed class PostgresStoreTests : StoreContractTests
+public sealed class PostgresStoreTests : RelationalStoreContractTests
 {
     private string _connectionString = string.Empty;
 

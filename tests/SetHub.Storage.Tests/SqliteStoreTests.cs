@@ -4,7 +4,7 @@ using SetHub.Storage.Sqlite;
 namespace SetHub.Storage.Tests;
 
 /// <summary>The Orleans provider contract on a real SQLite file.</summary>
-public sealed class SqliteStoreTests : StoreContractTests
+public sealed class SqliteStoreTests : RelationalStoreContractTests
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "sethub-tests", Guid.NewGuid().ToString("N"));
 

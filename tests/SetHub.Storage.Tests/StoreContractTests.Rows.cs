@@ -4,7 +4,7 @@ namespace SetHub.Storage.Tests;
 
 /// <summary>The rows tenant and subject grains own: the tenant registry, receivers, the stream directory, stream
 /// subjects and opt-outs.</summary>
-public abstract partial class LogStoreContractTests
+public abstract partial class StoreContractTests
 {
     /// <summary>The tenant directory under test.</summary>
     protected abstract ITenantDirectoryStore Directory { get; }

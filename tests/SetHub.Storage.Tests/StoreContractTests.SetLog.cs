@@ -3,7 +3,7 @@ using SetHub.Core.Storage;
 namespace SetHub.Storage.Tests;
 
 /// <summary>The SET log: claims and epochs, appends, outcomes, dead letters, re-drive, expiry, and group commit.</summary>
-public abstract partial class LogStoreContractTests
+public abstract partial class StoreContractTests
 {
     private static readonly StreamKey StreamA = new("acme", "stream-a");
     private static readonly StreamKey StreamB = new("acme", "stream-b");

@@ -1,67 +1,16 @@
-using Microsoft.Extensions.Logging.Abstractions;
-using SetHub.Core.Storage;
-using SetHub.Storage.Relational;
-using SetHub.Storage.Relational.SetLog;
-
 namespace SetHub.Storage.Tests;
 
 /// <summary>
-/// The behaviour every store must have, whatever it is built on: the SET log and the rows the grains own. Relational
-/// backends derive through <see cref="StoreContractTests"/>; Azure Table directly.
+/// The behaviour every store must have, whatever it is built on: the SET log, the rows the grains own and the reminder
+/// table. Relational backends derive through <see cref="RelationalStoreContractTests"/> (which adds SetHub's own grain
+/// storage and membership table); Azure Storage directly, with Orleans' Azure reminder table.
 /// </summary>
-public abstract partial class LogStoreContractTests
+public abstract partial class StoreContractTests
 {
     protected static CancellationToken Cancel => TestContext.Current.CancellationToken;
-}
 
-/// <summary>
-/// The behaviour SetHub's stores must have on every relational backend: the Orleans providers (grain storage, reminder
-/// table, membership table), the SET log and the rows the grains own. Each backend derives from this class and
-/// supplies a real, empty, migrated database per test.
-/// </summary>
-public abstract partial class StoreContractTests : LogStoreContractTests, IAsyncLifetime
-{
-    private CountingDatabase? _database;
-    private IAsyncDisposable? _owner;
+    /// <summary>The reminder table under test, started, for the service <paramref name="serviceId"/>.</summary>
+    protected abstract Task<IReminderTable> CreateReminderTableAsync(string serviceId);
 
-    /// <summary>The database under test, counting the queries the providers send.</summary>
-    protected CountingDatabase Database => _database ?? throw new InvalidOperationException("The database is not initialized.");
-
-    protected override ITenantDirectoryStore Directory => new RelationalTenantDirectoryStore(Database);
-
-    protected override ISubjectStore Subjects => new RelationalSubjectStore(Database);
-
-    protected static RelationalSetLog CreateSetLog(RelationalDatabase database) =>
-        new(database, new LogCommitter(database.LogLanes, 4000, database.ExecuteLogBatchAsync, NullLogger.Instance));
-
-    protected override ISetLog CreateSetLog() => CreateSetLog(Database);
-
-    protected override async Task<(ISetLog Log, IAsyncDisposable Owner)> CreateSetLogOfAnotherNodeAsync()
-    {
-        var (other, owner) = await OpenAnotherNodeAsync();
-        return (CreateSetLog(other), owner);
-    }
-
-    public async ValueTask InitializeAsync()
-    {
-        var (database, owner) = await CreateDatabaseAsync();
-        _database = new CountingDatabase(database);
-        _owner = owner;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_owner is not null)
-        {
-            await _owner.DisposeAsync();
-        }
-
-        GC.SuppressFinalize(this);
-    }
-
-    /// <summary>A new, empty, migrated database, and what disposes it.</summary>
-    protected abstract Task<(RelationalDatabase Database, IAsyncDisposable Owner)> CreateDatabaseAsync();
-
-    /// <summary>A second connection to the same database, as another node would have (for races between nodes).</summary>
-    protected abstract Task<(RelationalDatabase Database, IAsyncDisposable Owner)> OpenAnotherNodeAsync();
+    protected static GrainId NewGrain(string type = "counter-grain") => GrainId.Create(type, Guid.NewGuid().ToString("N"));
 }

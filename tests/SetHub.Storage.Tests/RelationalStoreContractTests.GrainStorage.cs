@@ -3,11 +3,10 @@ using Orleans.Storage;
 namespace SetHub.Storage.Tests;
 
 /// <summary>Grain storage: ETags, insert-if-absent, tombstones, batched reads, version tolerance.</summary>
-public abstract partial class StoreContractTests
+public abstract partial class RelationalStoreContractTests
 {
     private const string StateName = "counter";
 
-    private static GrainId NewGrain(string type = "counter-grain") => GrainId.Create(type, Guid.NewGuid().ToString("N"));
 
     private static GrainState<CounterState> Counter(int count, string? etag = null) => new(new CounterState { Count = count }, etag);
 

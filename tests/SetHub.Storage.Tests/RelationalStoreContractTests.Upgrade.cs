@@ -9,7 +9,7 @@ namespace SetHub.Storage.Tests;
 /// store holding any is refused before anything changes (nothing accepted may be dropped by an upgrade), and one
 /// holding none loses only its empty tables.
 /// </summary>
-public abstract partial class StoreContractTests
+public abstract partial class RelationalStoreContractTests
 {
     /// <summary>The provider's embedded migrations.</summary>
     protected abstract Assembly MigrationsAssembly { get; }

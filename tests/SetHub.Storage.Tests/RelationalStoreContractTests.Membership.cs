@@ -5,7 +5,7 @@ using SetHub.Storage.Relational.Providers;
 namespace SetHub.Storage.Tests;
 
 /// <summary>Membership table: version-fenced inserts and updates, heartbeats, cleanup, racing initialization.</summary>
-public abstract partial class StoreContractTests
+public abstract partial class RelationalStoreContractTests
 {
     private static readonly DateTime SiloStart = new(2026, 12, 1, 9, 0, 0, 125, DateTimeKind.Utc);
     private static int _generation = 1_000;
