@@ -14,6 +14,9 @@ public static class ProvidersUnderTest
 {
     private static readonly ServiceProvider OrleansServices = new ServiceCollection().AddSerializer().BuildServiceProvider();
 
+    /// <summary>Creates fresh states, as a silo's activator provider does.</summary>
+    public static IActivatorProvider Activators => OrleansServices.GetRequiredService<IActivatorProvider>();
+
     public static IGrainStorageSerializer Serializer { get; } = new OrleansGrainStorageSerializer(OrleansServices.GetRequiredService<Serializer>());
 
     public static RelationalGrainStorage GrainStorage(CountingDatabase database, int maxReadBatchSize = 500, int maxConcurrentReadBatches = 4) =>
