@@ -18,6 +18,10 @@ public static class AuthorizationHeaderRedaction
         return space > 0 ? string.Concat(header.AsSpan(0, space + 1), Mask) : Mask;
     }
 
+    /// <summary>Whether <paramref name="header"/> is a redacted form (<c>Bearer ****</c>, <c>****</c>): what SetHub shows,
+    /// never a secret to send.</summary>
+    public static bool IsRedacted(string header) => string.Equals(header, Redact(header), StringComparison.Ordinal);
+
     /// <summary>Rejects values that cannot be sent as an HTTP header value (RFC 9110 §5.5): control characters
     /// (header injection), non-ASCII, or excessive length.</summary>
     public static OperationError? Validate(string header)

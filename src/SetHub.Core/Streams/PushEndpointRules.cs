@@ -14,6 +14,13 @@ public static class PushEndpointRules
             return OperationError.Invalid("Push delivery requires 'delivery.endpoint_url' (SSF 1.0 §6.1.1).");
         }
 
+        // Uri parsing trims surrounding whitespace and drops some control characters, so a URL stored with them would not
+        // be the URL pushed to: refuse them instead (RFC 3986 §2 has no place for either).
+        if (endpointUrl.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+        {
+            return OperationError.Invalid("'delivery.endpoint_url' must not contain whitespace or control characters.");
+        }
+
         if (endpointUrl.Length > StreamRequest.MaxUrlLength ||
             !Uri.TryCreate(endpointUrl, UriKind.Absolute, out var uri) ||
             (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp) ||

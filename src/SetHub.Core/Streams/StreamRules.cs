@@ -175,6 +175,13 @@ public static class StreamRules
         {
             header = stored;
         }
+        else if (header is not null && AuthorizationHeaderRedaction.IsRedacted(header))
+        {
+            // The redacted form keeps a stored secret; with none stored (a new stream, another scheme) it would be sent
+            // to the receiver literally.
+            return OperationError.Invalid(
+                $"'delivery.authorization_header' is the redacted form '{header}', which only keeps the header already stored; there is none to keep: send the header itself.");
+        }
         else if (header is not null && AuthorizationHeaderRedaction.Validate(header) is { } invalidHeader)
         {
             return invalidHeader;

@@ -181,6 +181,43 @@ public sealed class StreamRulesTests
         Assert.Equal("Bearer s3cret", updated.Delivery.AuthorizationHeader);
     }
 
+    [Theory]
+    [InlineData("Bearer ****")]
+    [InlineData("****")]
+    public void Create_WithTheRedactedForm_IsRefused_ForThereIsNoSecretToKeep(string redacted)
+    {
+        var result = Create($$$"""{"delivery":{"method":"urn:ietf:rfc:8935","endpoint_url":"https://rp.example.com/e","authorization_header":"{{{redacted}}}"}}""");
+
+        Assert.False(result.IsSuccess);
+        Assert.Contains("redacted form", result.Error.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Update_WithTheRedactedFormOfAnotherScheme_IsRefused()
+    {
+        var current = Create("""{"delivery":{"method":"urn:ietf:rfc:8935","endpoint_url":"https://rp.example.com/e","authorization_header":"Bearer s3cret"}}""").Value;
+
+        var result = Apply(current, """{"stream_id":"s1","delivery":{"method":"urn:ietf:rfc:8935","endpoint_url":"https://rp.example.com/e","authorization_header":"Basic ****"}}""", StreamOperation.Replace);
+
+        Assert.False(result.IsSuccess);
+    }
+
+    [Theory]
+    [InlineData(@"https://rp.example.com/x\n")]
+    [InlineData(@"https://rp.example.com/x\r")]
+    [InlineData(" https://rp.example.com/x")]
+    [InlineData("https://rp.example.com/x ")]
+    [InlineData(@"https://rp.example.com/a\tb")]
+    [InlineData(@"https://rp.example.com/x\u0000")]
+    public void Create_PushEndpoint_WithWhitespaceOrControlCharacters_IsRefused(string url)
+    {
+        // JSON escapes: the parsed URL holds the character itself.
+        var result = Create($$$"""{"delivery":{"method":"urn:ietf:rfc:8935","endpoint_url":"{{{url}}}"}}""");
+
+        Assert.False(result.IsSuccess);
+        Assert.Contains("endpoint_url", result.Error.Description, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Update_SwitchPushToPoll_AssignsPollEndpoint()
     {

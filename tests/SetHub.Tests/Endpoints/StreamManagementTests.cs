@@ -52,6 +52,8 @@ public sealed class StreamManagementTests(SetHubServer server)
     [InlineData("""{"\ud800":"x"}""")]
     [InlineData("""{"description":"a","description":"b"}""")] // RFC 8259 §4: no "first wins here, last wins there"
     [InlineData("""{"delivery":{"method":"urn:ietf:rfc:8936","method":"urn:ietf:rfc:8935"}}""")]
+    [InlineData("""{"delivery":{"method":"urn:ietf:rfc:8935","endpoint_url":"https://93.184.215.14/x\n"}}""")] // stored with it, pushed without it
+    [InlineData("""{"delivery":{"method":"urn:ietf:rfc:8935","endpoint_url":"https://93.184.215.14/x","authorization_header":"Bearer ****"}}""")] // no secret to keep
     public async Task Create_BadBody_Returns400AndCreatesNothing(string body)
     {
         using var receiver = await NewReceiverAsync();
