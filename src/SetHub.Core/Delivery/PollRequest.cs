@@ -44,7 +44,7 @@ public sealed record PollRequest(
             switch (property.Name)
             {
                 case "maxEvents":
-                    if (property.Value.ValueKind != JsonValueKind.Number || !property.Value.TryGetInt32(out var max) || max < 0)
+                    if (MaxEventsOf(property.Value) is not { } max)
                     {
                         return OperationError.Invalid("'maxEvents' must be a non-negative integer.");
                     }
@@ -160,5 +160,31 @@ public sealed record PollRequest(
         }
 
         return errors;
+    }
+
+    /// <summary>
+    /// <c>maxEvents</c> as a count (RFC 8936 §2.2: a non-negative integer): any JSON number with an integer value, however
+    /// written (<c>10</c>, <c>10.0</c>, <c>1e3</c>) or however large, which the poll answer caps anyway; beyond
+    /// <see cref="int.MaxValue"/> it is <see cref="int.MaxValue"/>. <see langword="null"/> for anything else.
+    /// </summary>
+    private static int? MaxEventsOf(JsonElement value)
+    {
+        if (value.ValueKind != JsonValueKind.Number)
+        {
+            return null;
+        }
+
+        if (value.TryGetDecimal(out var exact))
+        {
+            return exact < 0 || exact != decimal.Truncate(exact) ? null : exact >= int.MaxValue ? int.MaxValue : (int)exact;
+        }
+
+        // Too large for decimal: a double this large has no fraction; one too large for double is beyond any cap.
+        if (value.TryGetDouble(out var large))
+        {
+            return large < 0 ? null : int.MaxValue;
+        }
+
+        return value.GetRawText().StartsWith('-') ? null : int.MaxValue;
     }
 }

@@ -40,11 +40,29 @@ public sealed class PollRequestTests
         Assert.True(PollRequest.Parse(Json("""{"returnImmediately":true,"x-extension":{"a":1}}""")).IsSuccess);
     }
 
+    [Theory]
+    [InlineData("10", 10)]
+    [InlineData("10.0", 10)]
+    [InlineData("1e3", 1000)]
+    [InlineData("-0", 0)]
+    [InlineData("2147483647", int.MaxValue)]
+    [InlineData("2147483648", int.MaxValue)]
+    [InlineData("99999999999999999999999999999999999999", int.MaxValue)]
+    [InlineData("1e400", int.MaxValue)]
+    public void MaxEvents_AnyNonNegativeIntegerNumber_IsACount_CappedAtIntMax(string number, int expected)
+    {
+        // RFC 8936 §2.2 asks for a non-negative integer; how large, or how it is written, is the client's business: the
+        // poll answer caps it (SetHub:Poll:MaxEventsPerResponse).
+        Assert.Equal(expected, PollRequest.Parse(Json($$"""{"maxEvents":{{number}}}""")).Value!.MaxEvents);
+    }
+
     public static TheoryData<string, string> InvalidRequests => new()
     {
         { "[]", "R58 not an object" },
         { """{"maxEvents":-1}""", "R58 negative maxEvents" },
         { """{"maxEvents":1.5}""", "R58 fractional maxEvents" },
+        { """{"maxEvents":-1e400}""", "R58 a negative maxEvents beyond any number type" },
+        { """{"maxEvents":1e-3}""", "R58 a fraction written with an exponent" },
         { """{"maxEvents":"10"}""", "R58 maxEvents as a string" },
         { """{"returnImmediately":"true"}""", "R58 returnImmediately as a string" },
         { """{"ack":"jti"}""", "R58 ack not an array" },
