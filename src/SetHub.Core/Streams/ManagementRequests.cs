@@ -77,8 +77,10 @@ public static class ManagementRequests
         return reason.IsSuccess ? (status, reason.Value) : reason.Error;
     }
 
-    /// <summary><c>{"stream_id", "subject", "verified"?}</c>; <c>verified</c> only on add.</summary>
-    public static Result<SubjectRequest> ParseSubject(JsonElement body, bool allowVerified)
+    /// <summary><c>{"stream_id", "subject", "verified"?}</c>, for adding and removing alike: <c>verified</c> means
+    /// something only on add (SSF 1.0 §8.1.3.2), but a malformed one is refused on both, so the two calls agree on
+    /// what a valid body is.</summary>
+    public static Result<SubjectRequest> ParseSubject(JsonElement body)
     {
         if (body.ValueKind != JsonValueKind.Object)
         {
@@ -103,7 +105,7 @@ public static class ManagementRequests
         }
 
         var verified = true; // SSF 1.0 §8.1.3.2: when omitted, assume verified
-        if (allowVerified && body.TryGetProperty("verified", out var verifiedElement))
+        if (body.TryGetProperty("verified", out var verifiedElement))
         {
             if (verifiedElement.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
             {

@@ -69,7 +69,7 @@ internal sealed class StreamManagement(IGrainFactory grains, StreamGrainReferenc
     /// <summary>Adds (SSF 1.0 §8.1.3.2) or removes (§8.1.3.3) a subject.</summary>
     public async Task<OperationError?> ChangeSubjectAsync(Caller caller, JsonElement body, bool add)
     {
-        var request = ManagementRequests.ParseSubject(body, allowVerified: add);
+        var request = ManagementRequests.ParseSubject(body);
         if (!request.IsSuccess)
         {
             return request.Error;
