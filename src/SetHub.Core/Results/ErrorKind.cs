@@ -20,4 +20,7 @@ public enum ErrorKind
 
     /// <summary>The caller must slow down: 429.</summary>
     TooManyRequests,
+
+    /// <summary>The request is larger than the hub takes: 413 (RFC 9110 §15.5.14).</summary>
+    TooLarge,
 }

@@ -26,6 +26,10 @@ public sealed record OperationError(ErrorKind Kind, string Code, string Descript
     public static OperationError Conflict(string description) =>
         new(ErrorKind.Conflict, SsfConstants.Errors.Conflict, description);
 
+    /// <summary>A request larger than the hub takes (413 <c>invalid_request</c>).</summary>
+    public static OperationError TooLarge(string description) =>
+        new(ErrorKind.TooLarge, SsfConstants.Errors.InvalidRequest, description);
+
     /// <summary>Rate limited (429 <c>too_many_requests</c>).</summary>
     public static OperationError TooManyRequests(string description) =>
         new(ErrorKind.TooManyRequests, SsfConstants.Errors.TooManyRequests, description);

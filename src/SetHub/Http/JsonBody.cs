@@ -50,7 +50,7 @@ internal sealed class JsonBody
         ArgumentNullException.ThrowIfNull(request);
         if (request.ContentLength > MaxBodyBytes)
         {
-            return OperationError.Invalid($"The request body is larger than {MaxBodyBytes} bytes.");
+            return OperationError.TooLarge($"The request body is larger than {MaxBodyBytes} bytes.");
         }
 
         var buffer = new ArrayBufferWriter<byte>(request.ContentLength is > 0 and var length ? (int)length : 512);
@@ -66,7 +66,7 @@ internal sealed class JsonBody
             buffer.Advance(read);
             if (buffer.WrittenCount > MaxBodyBytes)
             {
-                return OperationError.Invalid($"The request body is larger than {MaxBodyBytes} bytes.");
+                return OperationError.TooLarge($"The request body is larger than {MaxBodyBytes} bytes.");
             }
         }
 

@@ -66,6 +66,21 @@ public sealed class StreamManagementTests(SetHubServer server)
     }
 
     [Fact]
+    public async Task ABodyOverTheLimit_Is413WithAJsonError_AndCreatesNothing()
+    {
+        using var receiver = await NewReceiverAsync();
+        var body = $$"""{"description":"{{new string('x', 1024 * 1024)}}"}""";
+
+        using var response = await receiver.SendAsync(HttpMethod.Post, Config(receiver), body);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        var error = await TestTenant.ReadJsonAsync(response);
+        Assert.Equal("invalid_request", error.GetProperty("error").GetString());
+        Assert.Contains("larger than", error.GetProperty("description").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, (await receiver.Client.GetFromJsonElementAsync(Config(receiver))).GetArrayLength());
+    }
+
+    [Fact]
     public async Task Create_EmptyBody_CreatesAPollStream()
     {
         using var receiver = await NewReceiverAsync();
