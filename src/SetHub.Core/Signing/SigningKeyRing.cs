@@ -8,6 +8,35 @@ namespace SetHub.Core.Signing;
 /// </summary>
 public static class SigningKeyRing
 {
+    /// <summary>
+    /// How many retired keys of one algorithm the JWKS may hold at once. Retired keys must stay published for the grace
+    /// period (SETs signed with them may still be queued), so rotations are rate-limited rather than keys dropped early:
+    /// once an algorithm has this many retired keys within the grace period, the next rotation waits until the oldest
+    /// leaves. The JWKS so holds at most this many plus one keys per algorithm; an emergency rotation (a leaked key) is
+    /// refused only after ten rotations within one grace period.
+    /// </summary>
+    public const int MaxRetiredKeysPerAlgorithm = 10;
+
+    /// <summary>When a rotation may happen again, or <see langword="null"/> when it may now (see
+    /// <see cref="MaxRetiredKeysPerAlgorithm"/>).</summary>
+    public static DateTimeOffset? RotationBlockedUntil(IReadOnlyList<SigningKeyRecord> keys, DateTimeOffset now, TimeSpan gracePeriod)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        DateTimeOffset? blockedUntil = null;
+        foreach (var retired in Published(keys, now, gracePeriod).Where(key => key.RetiredAt is not null).GroupBy(key => key.Algorithm, StringComparer.Ordinal))
+        {
+            // The oldest retired keys must leave before the count drops below the limit again.
+            var oldest = retired.Select(key => key.RetiredAt!.Value).Order().ToArray();
+            if (oldest.Length >= MaxRetiredKeysPerAlgorithm)
+            {
+                var until = oldest[oldest.Length - MaxRetiredKeysPerAlgorithm] + gracePeriod;
+                blockedUntil = blockedUntil is { } other && other > until ? other : until;
+            }
+        }
+
+        return blockedUntil;
+    }
+
     /// <summary>The keys to publish at <paramref name="now"/>: active ones, and retired ones within the grace period.</summary>
     public static IReadOnlyList<SigningKeyRecord> Published(IEnumerable<SigningKeyRecord> keys, DateTimeOffset now, TimeSpan gracePeriod) =>
         [.. keys.Where(key => key.RetiredAt is null || key.RetiredAt > now - gracePeriod)];

@@ -49,7 +49,7 @@ public interface ITenantGrain : IGrainWithStringKey
     /// <summary>Rotates: new keys for every algorithm in use; the old ones stay published for the grace period.</summary>
     /// <returns>The new keys (without private parts).</returns>
     [Alias("RotateKeys")]
-    Task<SigningKeyData[]> RotateKeys();
+    Task<Outcome<SigningKeyData[]>> RotateKeys();
 
     /// <summary>Creates a stream for a receiver from a create body (SSF 1.0 §8.1.1.1), already validated.</summary>
     [AlwaysInterleave, Alias("CreateStream")]

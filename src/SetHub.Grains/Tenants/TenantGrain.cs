@@ -162,15 +162,25 @@ internal sealed partial class TenantGrain(
         Task.FromResult<SigningKeyData[]>([.. SigningKeyRing.Published(Keys(), time.GetUtcNow(), keyOptions.Value.RotationGracePeriod)
             .OrderByDescending(key => key.CreatedAt).Select(key => SigningKeyData.From(key).PublicOnly())]);
 
-    public async Task<SigningKeyData[]> RotateKeys()
+    public async Task<Outcome<SigningKeyData[]>> RotateKeys()
     {
-        var (ring, fresh) = SigningKeyRing.Rotate(_tenantId, Keys(), protector, time.GetUtcNow(), keyOptions.Value.RotationGracePeriod);
+        var now = time.GetUtcNow();
+        if (SigningKeyRing.RotationBlockedUntil(Keys(), now, keyOptions.Value.RotationGracePeriod) is { } until)
+        {
+            return Outcome<SigningKeyData[]>.Failed(Core.Results.OperationError.TooManyRequests(
+                $"The JWKS already holds {SigningKeyRing.MaxRetiredKeysPerAlgorithm} retired keys of an algorithm within the grace period; the next rotation is possible at {until:O}.") with
+            {
+                RetryAfter = until - now,
+            });
+        }
+
+        var (ring, fresh) = SigningKeyRing.Rotate(_tenantId, Keys(), protector, now, keyOptions.Value.RotationGracePeriod);
         state.State.Keys = [.. ring.Select(SigningKeyData.From)];
         await state.WriteStateAsync();
 
         // A key rotated out (perhaps because it leaked) signs nothing more on any silo once this returns.
         await ChangedAsync(TenantParts.Identity);
-        return [.. fresh.Select(key => SigningKeyData.From(key).PublicOnly())];
+        return Outcome<SigningKeyData[]>.Success([.. fresh.Select(key => SigningKeyData.From(key).PublicOnly())]);
     }
 
     private IReadOnlyList<SigningKeyRecord> Keys() => [.. state.State.Keys.Select(key => key.ToRecord(_tenantId))];

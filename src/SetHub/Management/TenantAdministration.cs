@@ -86,7 +86,7 @@ internal sealed class TenantAdministration(IGrainFactory grains, Core.Storage.IT
 
     /// <summary>Rotates the signing keys.</summary>
     public async Task<Result<SigningKeyData[]>> RotateKeysAsync(string tenantId) =>
-        (await GetAsync(tenantId)).Error is { } missing ? missing : await Tenant(tenantId).RotateKeys();
+        (await GetAsync(tenantId)).Error is { } missing ? missing : (await Tenant(tenantId).RotateKeys()).ToResult();
 
     private ITenantGrain Tenant(string tenantId) => grains.GetGrain<ITenantGrain>(tenantId);
 

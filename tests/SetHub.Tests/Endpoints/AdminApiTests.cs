@@ -264,6 +264,29 @@ public sealed class AdminApiTests(SetHubServer server)
     }
 
     [Fact]
+    public async Task KeyRotation_IsRateLimited_SoTheJwksStaysBounded()
+    {
+        // Retired keys stay published for the grace period (queued SETs were signed with them), so rotations stop at
+        // SigningKeyRing.MaxRetiredKeysPerAlgorithm retired keys per algorithm instead of dropping keys early.
+        var tenant = await TestTenant.CreateAsync(server);
+        using var admin = server.CreateClient(tenant.Token);
+        for (var i = 0; i < Core.Signing.SigningKeyRing.MaxRetiredKeysPerAlgorithm; i++)
+        {
+            using var rotated = await admin.PostAsync($"/admin/tenants/{tenant.TenantId}/keys:rotate", content: null, Cancel);
+            Assert.Equal(HttpStatusCode.OK, rotated.StatusCode);
+        }
+
+        using var refused = await admin.PostAsync($"/admin/tenants/{tenant.TenantId}/keys:rotate", content: null, Cancel);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.True(refused.Headers.RetryAfter?.Delta > TimeSpan.FromDays(6), "until the oldest retired key leaves the JWKS (7-day grace)");
+        Assert.Equal("too_many_requests", (await TestTenant.ReadJsonAsync(refused)).GetProperty("error").GetString());
+        using var anonymous = server.CreateClient();
+        var jwks = new JsonWebKeySet(await anonymous.GetStringAsync(tenant.Endpoint("jwks_uri"), Cancel));
+        Assert.Equal(Core.Signing.SigningKeyRing.MaxRetiredKeysPerAlgorithm + 1, jwks.Keys.Count);
+    }
+
+    [Fact]
     public async Task UnbindableQueryParameter_Returns400WithJson()
     {
         var tenant = await TestTenant.CreateAsync(server);
