@@ -69,7 +69,7 @@ public sealed record PublishRequest(string EventType, string PayloadJson, Subjec
             return payloadError;
         }
 
-        var transaction = JsonBody.OptionalString(body, "txn", MaxTransactionLength);
+        var transaction = JsonBody.OptionalName(body, "txn", MaxTransactionLength);
         if (!transaction.IsSuccess)
         {
             return transaction.Error;

@@ -45,10 +45,22 @@ public static class JsonBody
             : text;
     }
 
-    /// <summary>Reads a required, non-empty string member.</summary>
-    public static Result<string> RequiredString(JsonElement body, string name, int maxLength)
+    /// <summary>Reads an optional identifier or name (an audience, a display name, a <c>txn</c>): as
+    /// <see cref="OptionalString"/>, and refused when it holds a control character, a line or paragraph separator or a
+    /// bidirectional formatting character (U+202E and its kind), which would end up in every SET's claims, in logs and in
+    /// consoles, where they break lines or make one name display as another.</summary>
+    public static Result<string?> OptionalName(JsonElement body, string name, int maxLength)
     {
         var value = OptionalString(body, name, maxLength);
+        return value.IsSuccess && value.Value is { } text && !IsPlainText(text)
+            ? OperationError.Invalid($"'{name}' must not contain control, line-separator or bidirectional formatting characters.")
+            : value;
+    }
+
+    /// <summary>Reads a required, non-empty identifier or name (see <see cref="OptionalName"/>).</summary>
+    public static Result<string> RequiredName(JsonElement body, string name, int maxLength)
+    {
+        var value = OptionalName(body, name, maxLength);
         if (!value.IsSuccess)
         {
             return value.Error;
@@ -57,5 +69,21 @@ public static class JsonBody
         return string.IsNullOrEmpty(value.Value)
             ? OperationError.Invalid($"'{name}' is required and must be a non-empty string.")
             : value.Value;
+    }
+
+    /// <summary>Whether <paramref name="text"/> is free of control characters (Cc), line and paragraph separators and
+    /// bidirectional formatting characters (Unicode UAX #9: ALM, LRM, RLM, the embeddings, overrides and isolates).</summary>
+    public static bool IsPlainText(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        foreach (var c in text)
+        {
+            if (char.IsControl(c) || c is '\u061C' or '\u200E' or '\u200F' or '\u2028' or '\u2029' or (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069'))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

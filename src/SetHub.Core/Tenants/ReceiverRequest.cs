@@ -25,19 +25,19 @@ public sealed record ReceiverRequest(string Name, string Audience, string Signin
             return shapeError;
         }
 
-        var audience = JsonBody.RequiredString(body, "audience", MaxLength);
+        var audience = JsonBody.RequiredName(body, "audience", MaxLength);
         if (!audience.IsSuccess)
         {
             return audience.Error;
         }
 
-        var name = JsonBody.OptionalString(body, "name", MaxLength);
+        var name = JsonBody.OptionalName(body, "name", MaxLength);
         if (!name.IsSuccess)
         {
             return name.Error;
         }
 
-        var algorithm = JsonBody.OptionalString(body, "signing_alg", 16);
+        var algorithm = JsonBody.OptionalName(body, "signing_alg", 16);
         if (!algorithm.IsSuccess)
         {
             return algorithm.Error;

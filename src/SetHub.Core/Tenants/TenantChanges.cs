@@ -53,7 +53,7 @@ public readonly record struct TenantChanges(
         var displayName = Optional<string?>.Absent;
         if (json.TryGetProperty("display_name", out _))
         {
-            var value = JsonBody.OptionalString(json, "display_name", MaxDisplayNameLength);
+            var value = JsonBody.OptionalName(json, "display_name", MaxDisplayNameLength);
             if (!value.IsSuccess)
             {
                 return value.Error;

@@ -236,6 +236,7 @@ public sealed class PublishingTests(SetHubServer server)
     [InlineData("""{"events":{"not a uri":{}},"sub_id":{"format":"opaque","id":"x"}}""", "event type not a URI")]
     [InlineData("""{"events":{"https://schemas.openid.net/secevent/ssf/event-type/verification":{}},"sub_id":{"format":"opaque","id":"x"}}""", "control events are the hub's")]
     [InlineData("""{"events":{"urn:a":{}},"sub_id":{"format":"opaque","id":"x"},"txn":5}""", "txn not a string")]
+    [InlineData("""{"events":{"https://schemas.openid.net/secevent/caep/event-type/session-revoked":{}},"sub_id":{"format":"opaque","id":"x"},"txn":"a\u202Eb"}""", "txn with a bidi override")]
     [InlineData("""{"events":{"urn:a":{}},"sub_id":{"format":"opaque","id":"x"},"toe":"yesterday"}""", "toe not a NumericDate")]
     [InlineData("""{"events":{"urn:a":{}},"sub_id":{"format":"opaque","id":"x"},"iss":"https://me"}""", "unknown member")]
     [InlineData("""{"events":{"https://schemas.openid.net/secevent/caep/event-type/credential-change":{"credential_type":"password"}},"sub_id":{"format":"opaque","id":"x"}}""", "R130 change_type required")]

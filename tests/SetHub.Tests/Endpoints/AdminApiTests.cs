@@ -60,6 +60,9 @@ public sealed class AdminApiTests(SetHubServer server)
     [InlineData("""{"display_name":"\ud800"}""")] // RFC 8259 §8.2
     [InlineData("""{"\ud800":"x"}""")]
     [InlineData("""{"display_name":"a","display_name":"b"}""")] // RFC 8259 §4
+    [InlineData("""{"display_name":"Acme\u0000"}""")] // control characters and bidi overrides in names
+    [InlineData("""{"display_name":"\u202Eemca"}""")]
+    [InlineData("""{"display_name":"line\nbreak"}""")]
     public async Task PutTenant_BadBody_Returns400AndCreatesNothing(string body)
     {
         using var admin = server.CreateClient(SetHubServer.AdminToken);
@@ -188,6 +191,9 @@ public sealed class AdminApiTests(SetHubServer server)
     [InlineData("""{"audience":"https://rp/%xFF%%xFE%"}""")] // RFC 8259 §8.1
     [InlineData("""{"audience":"https://rp/\ud800"}""")] // RFC 8259 §8.2
     [InlineData("""{"audience":"https://rp","audience":"https://other"}""")] // RFC 8259 §4
+    [InlineData("""{"audience":"https://rp\u0000"}""")] // would be in every SET's aud
+    [InlineData("""{"audience":"https://rp\u202E"}""")]
+    [InlineData("""{"audience":"https://rp","name":"\u2066RP"}""")]
     public async Task RegisterReceiver_BadBody_Returns400(string body)
     {
         var tenant = await TestTenant.CreateAsync(server);
