@@ -52,7 +52,19 @@ public sealed record StreamRequest(
         "iss", "aud", "events_supported", "events_delivered", "min_verification_interval", "inactivity_timeout",
     };
 
-    /// <summary>Parses a create, update or replace body. Unknown members are ignored.</summary>
+    /// <summary>
+    /// Members of a stream's state that its configuration does not carry: each has its own endpoint (SSF 1.0 §8.1.2
+    /// status, §8.1.3 subjects, §8.1.4 verification), so a configuration request naming one is a mistake, refused rather
+    /// than silently ignored.
+    /// </summary>
+    public static IReadOnlySet<string> MisplacedNames { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "status", "reason", "subject", "subjects", "state",
+    };
+
+    /// <summary>Parses a create, update or replace body. Members SSF does not define are extensions (SSF 1.0 §8.1.1
+    /// lets receivers send them) and are ignored; a member that belongs to another endpoint (<see cref="MisplacedNames"/>)
+    /// is a 400 naming it.</summary>
     public static Result<StreamRequest> Parse(JsonElement body, StreamOperation operation)
     {
         if (body.ValueKind != JsonValueKind.Object)
@@ -122,6 +134,12 @@ public sealed record StreamRequest(
                     break;
 
                 default:
+                    if (MisplacedNames.Contains(property.Name))
+                    {
+                        return OperationError.Invalid(
+                            $"'{property.Name}' is not part of a stream's configuration: it has its own endpoint (SSF 1.0 §8.1.2–§8.1.4; see the discovery document).");
+                    }
+
                     if (TransmitterSuppliedNames.Contains(property.Name))
                     {
                         // SSF 1.0 is silent on create (A7); the OIDF suite's own transmitter rejects them, and so do we.

@@ -163,6 +163,17 @@ public sealed class StreamRulesTests
     }
 
     [Fact]
+    public void Create_WithAnExtensionMember_IgnoresIt_ButAMemberOfAnotherEndpoint_IsRefusedByName()
+    {
+        Assert.True(Create("""{"x-vendor-tier":"gold"}""").IsSuccess);
+
+        var result = Create("""{"status":"disabled"}""");
+
+        Assert.False(result.IsSuccess);
+        Assert.Contains("'status'", result.Error!.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Update_WithoutStreamId_IsRefused()
     {
         Assert.False(StreamRequest.Parse(Json("""{"description":"x"}"""), StreamOperation.Update).IsSuccess);

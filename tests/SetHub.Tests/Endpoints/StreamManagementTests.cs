@@ -52,6 +52,7 @@ public sealed class StreamManagementTests(SetHubServer server)
     [InlineData("""{"\ud800":"x"}""")]
     [InlineData("""{"description":"a","description":"b"}""")] // RFC 8259 §4: no "first wins here, last wins there"
     [InlineData("""{"delivery":{"method":"urn:ietf:rfc:8936","method":"urn:ietf:rfc:8935"}}""")]
+    [InlineData("""{"status":"paused"}""")] // SSF 1.0 §8.1.2.2: status has its own endpoint
     [InlineData("""{"delivery":{"method":"urn:ietf:rfc:8935","endpoint_url":"https://93.184.215.14/x\n"}}""")] // stored with it, pushed without it
     [InlineData("""{"delivery":{"method":"urn:ietf:rfc:8935","endpoint_url":"https://93.184.215.14/x","authorization_header":"Bearer ****"}}""")] // no secret to keep
     public async Task Create_BadBody_Returns400AndCreatesNothing(string body)
@@ -149,6 +150,8 @@ public sealed class StreamManagementTests(SetHubServer server)
     [InlineData("""{"stream_id":"%ID%","description":"\ud800"}""", "RFC 8259 §8.2 lone surrogate")]
     [InlineData("""{"stream_id":"%ID%","stream_id":"other"}""", "RFC 8259 §4 duplicate stream_id")]
     [InlineData("""{"stream_id":"%ID%","description":"a","description":"b"}""", "RFC 8259 §4 duplicate member")]
+    [InlineData("""{"stream_id":"%ID%","status":"disabled"}""", "SSF 1.0 §8.1.2.2: status has its own endpoint")]
+    [InlineData("""{"stream_id":"%ID%","description":"x","reason":"because"}""", "reason goes with status")]
     public async Task Update_BadBody_Returns400AndChangesNothing(string body, string requirement)
     {
         using var receiver = await NewReceiverAsync();
