@@ -82,6 +82,26 @@ public sealed class StreamManagementTests(SetHubServer server)
     }
 
     [Fact]
+    public async Task ConcurrentUpdatesOfOneStream_TakeTurns_AndAllSucceed()
+    {
+        // The stream grain is the single writer of its configuration: parallel PATCHes serialize, none is refused.
+        using var receiver = await NewReceiverAsync();
+        var id = Id(await receiver.CreateStreamAsync());
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 50).Select(i =>
+            receiver.SendAsync(HttpMethod.Patch, Config(receiver), $$"""{"stream_id":"{{id}}","description":"update {{i}}"}""")));
+
+        Assert.All(responses, response => Assert.Equal(HttpStatusCode.OK, response.StatusCode));
+        foreach (var response in responses)
+        {
+            response.Dispose();
+        }
+
+        var read = await receiver.Client.GetFromJsonElementAsync($"{Config(receiver)}?stream_id={id}");
+        Assert.StartsWith("update ", read.GetProperty("description").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Create_EmptyBody_CreatesAPollStream()
     {
         using var receiver = await NewReceiverAsync();
