@@ -18,6 +18,9 @@ internal static partial class SetHubStartup
 
     public static async Task InitializeAsync(IServiceProvider services, CancellationToken cancellationToken = default)
     {
+        // Every ValidateOnStart check now, before the store is touched and before a token or key is generated and
+        // stored: a bad setting must not leave a token logged once and never shown again.
+        services.GetService<IStartupValidator>()?.Validate();
         var options = services.GetRequiredService<IOptions<SetHubOptions>>().Value;
         var settings = services.GetRequiredService<ISettingsStore>();
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("SetHub.Startup");

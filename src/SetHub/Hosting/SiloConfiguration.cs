@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using SetHub.Configuration;
 using SetHub.Core.Streams;
@@ -33,6 +34,11 @@ internal static class SiloConfiguration
     {
         var storage = configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
         var cluster = configuration.GetSection(ClusterSettings.SectionName).Get<ClusterSettings>() ?? new ClusterSettings();
+        if (new ClusterSettingsValidator().Validate(null, cluster) is { Failed: true } invalid)
+        {
+            // The silo is configured before the host validates options: check what it uses here.
+            throw new OptionsValidationException(ClusterSettings.SectionName, typeof(ClusterSettings), invalid.Failures);
+        }
         var streams = configuration.GetSection(StreamOptions.SectionName).Get<StreamOptions>() ?? new StreamOptions();
 
         silo.Configure<ClusterOptions>(options =>
