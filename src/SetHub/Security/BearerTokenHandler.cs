@@ -13,7 +13,7 @@ namespace SetHub.Security;
 /// is checked against its hash; tenant and receiver tokens are looked up within the tenant they name. Runs before the
 /// endpoint, hence before any body is read.
 /// </summary>
-internal sealed class BearerTokenHandler(
+internal sealed partial class BearerTokenHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
@@ -25,6 +25,10 @@ internal sealed class BearerTokenHandler(
 
     private const string BearerPrefix = "Bearer ";
     private const int MaxTokenLength = 512;
+
+    // A refused credential is expected traffic, not news: one debug line per refusal, under a category of its own (the
+    // base class's own information lines are filtered out in appsettings.json).
+    private readonly ILogger _rejections = logger.CreateLogger("SetHub.Security.Rejections");
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -80,14 +84,27 @@ internal sealed class BearerTokenHandler(
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = presented ? InvalidTokenChallenge : "Bearer realm=\"SetHub\"";
         var description = presented ? "The bearer token is missing, malformed or not valid for this resource." : "A bearer token is required.";
+        LogRejected(StatusCodes.Status401Unauthorized, description);
         await ErrorBody.WriteAsync(Context, Context.GetEndpoint(), SsfConstants.Errors.InvalidToken, description);
     }
 
     protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
     {
         Response.StatusCode = StatusCodes.Status403Forbidden;
+        LogRejected(StatusCodes.Status403Forbidden, "This token may not use this endpoint.");
         await ErrorBody.WriteAsync(Context, Context.GetEndpoint(), SsfConstants.Errors.AccessDenied, "This token may not use this endpoint.");
     }
+
+    private void LogRejected(int status, string reason)
+    {
+        if (_rejections.IsEnabled(LogLevel.Debug))
+        {
+            LogRejected(_rejections, Request.Method, Request.Path.Value ?? string.Empty, status, reason, Context.TraceIdentifier);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Method} {Path} answered {Status}: {Reason} (request {RequestId})")]
+    private static partial void LogRejected(ILogger logger, string method, string path, int status, string reason, string requestId);
 
     private static AuthenticateResult Success(Caller caller) =>
         AuthenticateResult.Success(new AuthenticationTicket(SetHubClaims.ToPrincipal(caller, SchemeName), SchemeName));
