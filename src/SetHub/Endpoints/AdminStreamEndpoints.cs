@@ -17,6 +17,7 @@ internal static class AdminStreamEndpoints
         var streams = app.MapGroup("/admin/tenants/{tenantId}/streams").RequireAuthorization(SetHubPolicies.TenantAdmin);
         streams.MapGet(string.Empty, ListStreams);
         streams.MapGet("/{streamId}", GetStream);
+        streams.MapDelete("/{streamId}", DeleteStream);
         streams.MapPost("/{streamId}/status", ChangeStatus);
         streams.MapGet("/{streamId}/dead-letters", ListDeadLetters);
         streams.MapPost("/{streamId}/dead-letters:redrive", Redrive);
@@ -37,6 +38,10 @@ internal static class AdminStreamEndpoints
             ? TypedResults.Ok(ToResponse(overview.Value.Stream, new QueueResponse(overview.Value.Queued, overview.Value.Held, overview.Value.DeadLettered)))
             : ApiResults.Error(overview.Error);
     }
+
+    private static async Task<Results<NoContent, JsonHttpResult<ErrorResponse>>> DeleteStream(
+        string tenantId, string streamId, StreamAdministration administration) =>
+        await administration.DeleteAsync(tenantId, streamId) is { } error ? ApiResults.Error(error) : TypedResults.NoContent();
 
     // SSF 1.0 §8.1.5: a status change by the transmitter is announced to the receiver with a stream-updated SET.
     private static async Task<Results<Ok<AdminStreamResponse>, JsonHttpResult<ErrorResponse>>> ChangeStatus(

@@ -25,6 +25,11 @@ internal sealed class StreamAdministration(IGrainFactory grains, StreamGrainRefe
     public async Task<Result<StreamOverview>> GetAsync(string tenantId, string streamId) =>
         (await Stream(tenantId, streamId).GetOverview()).ToResult();
 
+    /// <summary>Deletes a stream as the operator: its SETs and subjects go with it, and its receiver's later calls on it
+    /// answer 404 (as after the receiver's own delete, SSF 1.0 §8.1.1.5).</summary>
+    public async Task<OperationError?> DeleteAsync(string tenantId, string streamId) =>
+        (await grains.GetGrain<ITenantGrain>(tenantId).DeleteStream(receiverId: null, streamId))?.ToError();
+
     /// <summary>Changes a stream's status as the transmitter, announced with a stream-updated SET (SSF 1.0 §8.1.5):
     /// <c>{"status", "reason"?}</c>.</summary>
     public async Task<Result<StreamData>> ChangeStatusAsync(string tenantId, string streamId, JsonElement body)

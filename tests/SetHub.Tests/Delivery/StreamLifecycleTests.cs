@@ -13,6 +13,25 @@ public sealed class StreamLifecycleTests(SetHubServer server)
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     [Fact]
+    public async Task TheOperatorDeletesAStream_204_AndItsReceiverThenGets404()
+    {
+        var tenant = await TestTenant.CreateAsync(server);
+        using var receiver = await tenant.AddReceiverAsync();
+        var stream = await receiver.CreateStreamAsync();
+        using var admin = server.CreateClient(SetHubServer.AdminToken);
+
+        using var deleted = await admin.DeleteAsync($"/admin/tenants/{tenant.TenantId}/streams/{Id(stream)}", Cancel);
+        using var again = await admin.DeleteAsync($"/admin/tenants/{tenant.TenantId}/streams/{Id(stream)}", Cancel);
+
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
+        using var read = await receiver.SendAsync(HttpMethod.Get, $"{tenant.Endpoint("configuration_endpoint")}?stream_id={Id(stream)}");
+        Assert.Equal(HttpStatusCode.NotFound, read.StatusCode);
+        using var poll = await receiver.SendAsync(HttpMethod.Post, stream.GetProperty("delivery").GetProperty("endpoint_url").GetString()!, """{"returnImmediately":true}""");
+        Assert.Equal(HttpStatusCode.NotFound, poll.StatusCode);
+    }
+
+    [Fact]
     public async Task OperatorStatusChange_IsAnnouncedWithAStreamUpdatedSet()
     {
         // R118: stream-updated before stopping, and upon re-enabling.
