@@ -13,7 +13,7 @@ internal static class AdminEndpoints
 {
     public static IEndpointRouteBuilder MapAdminEndpoints(this IEndpointRouteBuilder app)
     {
-        var admin = app.MapGroup("/admin").AddEndpointFilter(ApiResults.AddRetryAfterAsync);
+        var admin = app.MapGroup("/admin");
         admin.MapGet("/tenants", ListTenants).RequireAuthorization(SetHubPolicies.Operator);
 
         var tenant = admin.MapGroup("/tenants/{tenantId}").RequireAuthorization(SetHubPolicies.TenantAdmin);

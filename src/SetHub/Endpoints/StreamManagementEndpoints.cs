@@ -26,8 +26,7 @@ internal static class StreamManagementEndpoints
                 // SSF 1.0 §8.1.1.2 examples: stream configuration and status answers are not cached.
                 context.HttpContext.Response.Headers.CacheControl = "no-store";
                 return await next(context);
-            })
-            .AddEndpointFilter(ApiResults.AddRetryAfterAsync);
+            });
 
         ssf.MapPost("/streams", CreateStream);
         ssf.MapGet("/streams", ReadStreams);

@@ -26,6 +26,7 @@ internal static class SetHubApplication
             app.UsePathBase(basePath);
         }
 
+        app.UseMiddleware<RequestIds>();
         app.UseExceptionHandler(errors => errors.Run(WriteExceptionAsync));
         app.UseStatusCodePages(context => WriteStatusAsync(context.HttpContext));
         app.UseRouting();
@@ -33,13 +34,15 @@ internal static class SetHubApplication
         app.UseAuthentication();
         app.UseAuthorization();
 
-        app.MapHealthEndpoints();
-        app.MapDiscoveryEndpoints();
-        app.MapAdminEndpoints();
-        app.MapAdminStreamEndpoints();
-        app.MapEventEndpoints();
-        app.MapStreamManagementEndpoints();
-        app.MapPollEndpoints();
+        // One root group, so every endpoint's error answers are completed alike (request id, Retry-After).
+        var endpoints = app.MapGroup(string.Empty).AddEndpointFilter(ApiResults.CompleteErrorsAsync);
+        endpoints.MapHealthEndpoints();
+        endpoints.MapDiscoveryEndpoints();
+        endpoints.MapAdminEndpoints();
+        endpoints.MapAdminStreamEndpoints();
+        endpoints.MapEventEndpoints();
+        endpoints.MapStreamManagementEndpoints();
+        endpoints.MapPollEndpoints();
         return app;
     }
 

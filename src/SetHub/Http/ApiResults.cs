@@ -24,24 +24,32 @@ internal static class ApiResults
     public static Results<Ok<T>, JsonHttpResult<ErrorResponse>> OkOr<T>(Result<T> result) =>
         result.IsSuccess ? TypedResults.Ok(result.Value) : Error(result.Error);
 
-    /// <summary>An endpoint filter that turns <see cref="ErrorResponse.RetryAfter"/> into the Retry-After header.</summary>
-    public static async ValueTask<object?> AddRetryAfterAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    /// <summary>An endpoint filter on every endpoint that completes an error answer: the request's id into its body
+    /// (<c>request_id</c>), and <see cref="ErrorResponse.RetryAfter"/> into the Retry-After header.</summary>
+    public static async ValueTask<object?> CompleteErrorsAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
         var result = await next(context);
-        var error = result switch
+        var inner = result is INestedHttpResult nested ? nested.Result : result;
+        var status = (inner as IStatusCodeHttpResult)?.StatusCode;
+        var http = context.HttpContext;
+        switch (inner)
         {
-            INestedHttpResult { Result: IValueHttpResult<ErrorResponse> nested } => nested.Value,
-            IValueHttpResult<ErrorResponse> direct => direct.Value,
-            _ => null,
-        };
-        if (error?.RetryAfter is { } wait)
-        {
-            context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
+            case IValueHttpResult<ErrorResponse> { Value: { } error }:
+                if (error.RetryAfter is { } wait)
+                {
+                    http.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
 
-        return result;
+                return TypedResults.Json(error with { RequestId = http.TraceIdentifier }, SetHubJsonContext.Default.ErrorResponse, statusCode: status);
+
+            case IValueHttpResult<DeliveryErrorResponse> { Value: { } delivery }:
+                return TypedResults.Json(delivery with { RequestId = http.TraceIdentifier }, SetHubJsonContext.Default.DeliveryErrorResponse, statusCode: status);
+
+            default:
+                return result;
+        }
     }
 
     public static int StatusFor(ErrorKind kind) => kind switch

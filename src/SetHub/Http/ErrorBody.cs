@@ -17,8 +17,10 @@ internal static class ErrorBody
         ArgumentNullException.ThrowIfNull(context);
         var response = context.Response;
         return DeliveryErrorBody.IsUsedBy(endpoint)
-            ? response.WriteAsJsonAsync(new DeliveryErrorResponse(DeliveryCode(response.StatusCode, code), description), SetHubJsonContext.Default.DeliveryErrorResponse)
-            : response.WriteAsJsonAsync(new ErrorResponse(code, description), SetHubJsonContext.Default.ErrorResponse);
+            ? response.WriteAsJsonAsync(
+                new DeliveryErrorResponse(DeliveryCode(response.StatusCode, code), description) { RequestId = context.TraceIdentifier },
+                SetHubJsonContext.Default.DeliveryErrorResponse)
+            : response.WriteAsJsonAsync(new ErrorResponse(code, description) { RequestId = context.TraceIdentifier }, SetHubJsonContext.Default.ErrorResponse);
     }
 
     // RFC 8935 §2.4 has codes for client errors only: 401 authentication_failed, 403 access_denied, any other 4xx

@@ -15,7 +15,7 @@ internal sealed partial class UnavailableAnswers(RequestDelegate next, ILogger<U
         }
         catch (Exception exception) when (TransientFailures.IsUnavailable(exception) && !context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
         {
-            LogUnavailable(logger, context.Request.Method, context.Request.Path, exception.GetType().Name, exception.Message);
+            LogUnavailable(logger, context.Request.Method, context.Request.Path, exception.GetType().Name, exception.Message, context.TraceIdentifier);
             context.Response.Clear();
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             context.Response.Headers.RetryAfter = "1";
@@ -24,6 +24,6 @@ internal sealed partial class UnavailableAnswers(RequestDelegate next, ILogger<U
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} {Path} answered 503: {ExceptionType}: {Reason}")]
-    private static partial void LogUnavailable(ILogger logger, string method, string path, string exceptionType, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} {Path} answered 503: {ExceptionType}: {Reason} (request {RequestId})")]
+    private static partial void LogUnavailable(ILogger logger, string method, string path, string exceptionType, string reason, string requestId);
 }

@@ -1,10 +1,13 @@
 namespace SetHub.Json;
 
-/// <summary>The JSON error body of every refused request: <c>{"error": …, "description": …}</c>.</summary>
+/// <summary>The JSON error body of every refused request: <c>{"error": …, "description": …, "request_id": …}</c>.</summary>
 /// <param name="Error">The error code.</param>
 /// <param name="Description">What went wrong.</param>
 internal sealed record ErrorResponse(string Error, string Description)
 {
+    /// <summary>The request's id (also its <c>X-Request-Id</c> header), to find its log lines.</summary>
+    public string? RequestId { get; init; }
+
     /// <summary>For 429: the Retry-After header to send; not part of the body.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public TimeSpan? RetryAfter { get; init; }
@@ -40,7 +43,11 @@ internal sealed record DeadLetterResponse(string Jti, string EventType, DateTime
 internal sealed record RedriveResponse(int Redriven);
 
 /// <summary>A delivery error body in the RFC 8935 §2.3 shape: <c>{"err": …, "description": …}</c>.</summary>
-internal sealed record DeliveryErrorResponse(string Err, string Description);
+internal sealed record DeliveryErrorResponse(string Err, string Description)
+{
+    /// <summary>The request's id (an extension member: RFC 8935 §2.3 allows more than <c>err</c> and <c>description</c>).</summary>
+    public string? RequestId { get; init; }
+}
 
 /// <summary>A tenant, as the admin API shows it.</summary>
 internal sealed record TenantResponse(
