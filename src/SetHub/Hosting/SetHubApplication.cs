@@ -43,6 +43,15 @@ internal static class SetHubApplication
         endpoints.MapEventEndpoints();
         endpoints.MapStreamManagementEndpoints();
         endpoints.MapPollEndpoints();
+
+        // The API description, and a page to browse it (Swagger UI, served from the package: no CDN).
+        app.MapOpenApi();
+        app.UseSwaggerUI(options =>
+        {
+            options.RoutePrefix = "openapi";
+            options.SwaggerEndpoint("v1.json", "SetHub");
+            options.DocumentTitle = "SetHub API";
+        });
         return app;
     }
 

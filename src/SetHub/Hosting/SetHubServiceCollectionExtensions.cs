@@ -38,6 +38,9 @@ internal static class SetHubServiceCollectionExtensions
         services.AddSingleton<ITransmitterUrls>(sp => sp.GetRequiredService<TransmitterUrls>());
         services.AddStore(configuration);
 
+        // The OpenAPI document of every endpoint, generated from the endpoints themselves (GET /openapi/v1.json).
+        services.AddOpenApi();
+
         // What grains use from the silo they run on.
         services.AddSingleton<TenantSnapshots>();
         services.AddSingleton<ILocalTenantSnapshots>(sp => sp.GetRequiredService<TenantSnapshots>());
