@@ -42,6 +42,14 @@ public interface ITenantGrain : IGrainWithStringKey
     [Alias("RevokeReceiver")]
     Task<bool> RevokeReceiver(string receiverId);
 
+    /// <summary>Issues the tenant a new token; the old one stops working on every live silo before this returns.</summary>
+    [Alias("ReissueTenantToken")]
+    Task<Outcome<TenantPutResult>> ReissueTenantToken();
+
+    /// <summary>Issues a receiver a new token; the old one stops working on every live silo before this returns.</summary>
+    [Alias("ReissueReceiverToken")]
+    Task<Outcome<ReceiverRegistration>> ReissueReceiverToken(string receiverId);
+
     /// <summary>The keys published in the JWKS (without private parts).</summary>
     [AlwaysInterleave, Alias("GetPublishedKeys")]
     Task<SigningKeyData[]> GetPublishedKeys();

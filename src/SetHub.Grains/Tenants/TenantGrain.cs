@@ -142,6 +142,35 @@ internal sealed partial class TenantGrain(
     public Task<ReceiverData[]> ListReceivers() =>
         Task.FromResult<ReceiverData[]>([.. ActiveReceivers().OrderBy(row => row.CreatedAt).ThenBy(row => row.ReceiverId, StringComparer.Ordinal).Select(ToData)]);
 
+    public async Task<Outcome<TenantPutResult>> ReissueTenantToken()
+    {
+        if (Tenant is not { } tenant)
+        {
+            return Outcome<TenantPutResult>.Failed(NoSuchTenant());
+        }
+
+        var token = BearerTokens.Generate(TokenKind.Tenant, _tenantId);
+        state.State.TokenHash = BearerTokens.Hash(token);
+        await state.WriteStateAsync();
+        await ChangedAsync(TenantParts.Identity); // every silo drops the old hash before this returns
+        return Outcome<TenantPutResult>.Success(new TenantPutResult(tenant, Created: false, token));
+    }
+
+    public async Task<Outcome<ReceiverRegistration>> ReissueReceiverToken(string receiverId)
+    {
+        if (!_receivers.TryGetValue(receiverId, out var receiver) || receiver.Revoked)
+        {
+            return Outcome<ReceiverRegistration>.Failed(Failure.NotFound($"No receiver '{receiverId}' in tenant '{_tenantId}'."));
+        }
+
+        var token = BearerTokens.Generate(TokenKind.Receiver, _tenantId);
+        var reissued = receiver with { TokenHash = BearerTokens.Hash(token) };
+        await directory.PutReceiverAsync(reissued);
+        _receivers[receiverId] = reissued;
+        await ChangedAsync(TenantParts.Identity);
+        return Outcome<ReceiverRegistration>.Success(new ReceiverRegistration(ToData(reissued), token));
+    }
+
     public async Task<bool> RevokeReceiver(string receiverId)
     {
         if (!_receivers.TryGetValue(receiverId, out var receiver) || receiver.Revoked)

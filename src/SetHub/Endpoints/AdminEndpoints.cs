@@ -23,6 +23,8 @@ internal static class AdminEndpoints
         tenant.MapGet("/receivers", ListReceivers);
         tenant.MapGet("/receivers/{receiverId}", GetReceiver);
         tenant.MapDelete("/receivers/{receiverId}", DeleteReceiver);
+        tenant.MapPost("/receivers/{receiverId}/token:reissue", ReissueReceiverToken);
+        tenant.MapPost("/token:reissue", ReissueTenantToken);
         tenant.MapGet("/keys", ListKeys);
         tenant.MapPost("/keys:rotate", RotateKeys);
         return app;
@@ -98,6 +100,25 @@ internal static class AdminEndpoints
     private static async Task<Results<NoContent, JsonHttpResult<ErrorResponse>>> DeleteReceiver(
         string tenantId, string receiverId, TenantAdministration tenants) =>
         ApiResults.NoContentOr(await tenants.RevokeReceiverAsync(tenantId, receiverId));
+
+    // 201 with the new token, shown this once.
+    private static async Task<Results<Created<ReceiverResponse>, JsonHttpResult<ErrorResponse>>> ReissueReceiverToken(
+        string tenantId, string receiverId, TenantAdministration tenants)
+    {
+        var reissued = await tenants.ReissueReceiverTokenAsync(tenantId, receiverId);
+        return reissued.IsSuccess
+            ? TypedResults.Created($"/admin/tenants/{tenantId}/receivers/{receiverId}", ToResponse(reissued.Value.Receiver, reissued.Value.Token))
+            : ApiResults.Error(reissued.Error);
+    }
+
+    private static async Task<Results<Created<TenantResponse>, JsonHttpResult<ErrorResponse>>> ReissueTenantToken(
+        string tenantId, TenantAdministration tenants, ITransmitterUrls urls)
+    {
+        var reissued = await tenants.ReissueTenantTokenAsync(tenantId);
+        return reissued.IsSuccess
+            ? TypedResults.Created($"/admin/tenants/{tenantId}", ToResponse(reissued.Value.Tenant, urls, reissued.Value.Token))
+            : ApiResults.Error(reissued.Error);
+    }
 
     private static async Task<Results<Ok<IReadOnlyList<SigningKeyResponse>>, JsonHttpResult<ErrorResponse>>> ListKeys(
         string tenantId, TenantAdministration tenants)

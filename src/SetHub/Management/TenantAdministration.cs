@@ -80,6 +80,14 @@ internal sealed class TenantAdministration(IGrainFactory grains, Core.Storage.IT
         return await Tenant(tenantId).RevokeReceiver(receiverId) ? null : NoSuchReceiver(tenantId, receiverId);
     }
 
+    /// <summary>Issues the tenant a new token (the old one stops working at once, on every node).</summary>
+    public async Task<Result<TenantPutResult>> ReissueTenantTokenAsync(string tenantId) =>
+        (await GetAsync(tenantId)).Error is { } missing ? missing : (await Tenant(tenantId).ReissueTenantToken()).ToResult();
+
+    /// <summary>Issues a receiver a new token (the old one stops working at once, on every node).</summary>
+    public async Task<Result<ReceiverRegistration>> ReissueReceiverTokenAsync(string tenantId, string receiverId) =>
+        (await GetAsync(tenantId)).Error is { } missing ? missing : (await Tenant(tenantId).ReissueReceiverToken(receiverId)).ToResult();
+
     /// <summary>The published keys.</summary>
     public async Task<Result<SigningKeyData[]>> ListKeysAsync(string tenantId) =>
         (await GetAsync(tenantId)).Error is { } missing ? missing : await Tenant(tenantId).GetPublishedKeys();

@@ -293,6 +293,40 @@ public sealed class AdminApiTests(SetHubServer server)
     }
 
     [Fact]
+    public async Task ReissuedTokens_Are201WithTheNewToken_AndTheOldOnesStopWorkingAtOnce()
+    {
+        var tenant = await TestTenant.CreateAsync(server);
+        using var receiver = await tenant.AddReceiverAsync();
+        var stream = await receiver.CreateStreamAsync();
+        using var admin = server.CreateClient(SetHubServer.AdminToken);
+
+        using var receiverReissue = await admin.PostAsync($"/admin/tenants/{tenant.TenantId}/receivers/{receiver.ReceiverId}/token:reissue", content: null, Cancel);
+        using var tenantReissue = await admin.PostAsync($"/admin/tenants/{tenant.TenantId}/token:reissue", content: null, Cancel);
+        using var unknown = await admin.PostAsync($"/admin/tenants/{tenant.TenantId}/receivers/no-such-receiver/token:reissue", content: null, Cancel);
+
+        Assert.Equal(HttpStatusCode.Created, receiverReissue.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, tenantReissue.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        var newReceiverToken = (await TestTenant.ReadJsonAsync(receiverReissue)).GetProperty("token").GetString()!;
+        var newTenantToken = (await TestTenant.ReadJsonAsync(tenantReissue)).GetProperty("token").GetString()!;
+
+        // The old receiver token: 401 on the stream it owns; the new one works.
+        using var old = await receiver.SendAsync(HttpMethod.Get, $"{tenant.Endpoint("configuration_endpoint")}?stream_id={stream.GetProperty("stream_id").GetString()}");
+        Assert.Equal(HttpStatusCode.Unauthorized, old.StatusCode);
+        using var fresh = server.CreateClient(newReceiverToken);
+        using var read = await fresh.GetAsync($"{tenant.Endpoint("configuration_endpoint")}?stream_id={stream.GetProperty("stream_id").GetString()}", Cancel);
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+
+        // The old tenant token: 401 on the tenant's admin API; the new one works.
+        using var oldTenant = server.CreateClient(tenant.Token);
+        using var refused = await oldTenant.GetAsync($"/admin/tenants/{tenant.TenantId}", Cancel);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        using var newTenant = server.CreateClient(newTenantToken);
+        using var accepted = await newTenant.GetAsync($"/admin/tenants/{tenant.TenantId}", Cancel);
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+    }
+
+    [Fact]
     public async Task UnbindableQueryParameter_Returns400WithJson()
     {
         var tenant = await TestTenant.CreateAsync(server);
