@@ -19,6 +19,7 @@ internal static class AdminStreamEndpoints
         streams.MapGet("/{streamId}", GetStream);
         streams.MapDelete("/{streamId}", DeleteStream);
         streams.MapPost("/{streamId}/status", ChangeStatus);
+        streams.MapGet("/{streamId}/subjects", ListSubjects);
         streams.MapGet("/{streamId}/dead-letters", ListDeadLetters);
         streams.MapPost("/{streamId}/dead-letters:redrive", Redrive);
         return app;
@@ -54,6 +55,20 @@ internal static class AdminStreamEndpoints
 
         var changed = await administration.ChangeStatusAsync(tenantId, streamId, body.Root);
         return changed.IsSuccess ? TypedResults.Ok(ToResponse(changed.Value, queue: null)) : ApiResults.Error(changed.Error);
+    }
+
+    private static async Task<Results<Ok<SubjectListResponse>, JsonHttpResult<ErrorResponse>>> ListSubjects(
+        string tenantId, string streamId, [FromQuery] int? limit, [FromQuery] string? cursor, StreamAdministration administration)
+    {
+        var page = await administration.ListSubjectsAsync(tenantId, streamId, limit, cursor);
+        if (!page.IsSuccess)
+        {
+            return ApiResults.Error(page.Error);
+        }
+
+        return TypedResults.Ok(new SubjectListResponse(
+            [.. page.Value.Subjects.Select(row => new StreamSubjectResponse(System.Text.Json.JsonElement.Parse(row.SubjectJson), row.Included, row.Verified, row.CreatedAt))],
+            page.Value.NextCursor));
     }
 
     private static async Task<Results<Ok<IReadOnlyList<DeadLetterResponse>>, JsonHttpResult<ErrorResponse>>> ListDeadLetters(

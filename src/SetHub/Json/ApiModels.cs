@@ -39,6 +39,13 @@ internal sealed record QueueResponse(int Queued, int Held, int DeadLettered);
 /// <summary>A dead-lettered SET.</summary>
 internal sealed record DeadLetterResponse(string Jti, string EventType, DateTimeOffset CreatedAt, DateTimeOffset QueuedAt, int Attempts, string? LastError);
 
+/// <summary>A page of a stream's subjects: <c>{"subjects": [...], "next_cursor": …}</c>.</summary>
+internal sealed record SubjectListResponse(IReadOnlyList<StreamSubjectResponse> Subjects, string? NextCursor);
+
+/// <summary>A subject of a stream: the subject, whether the stream includes it (a NONE stream's added subject) or
+/// excludes it (an ALL stream's removed subject), the receiver's <c>verified</c> flag, and when it was recorded.</summary>
+internal sealed record StreamSubjectResponse(System.Text.Json.JsonElement Subject, bool Included, bool Verified, DateTimeOffset CreatedAt);
+
 /// <summary>The answer to a re-drive.</summary>
 internal sealed record RedriveResponse(int Redriven);
 

@@ -24,4 +24,5 @@ namespace SetHub.Json;
 [JsonSerializable(typeof(IReadOnlyList<AdminStreamResponse>))]
 [JsonSerializable(typeof(IReadOnlyList<DeadLetterResponse>))]
 [JsonSerializable(typeof(RedriveResponse))]
+[JsonSerializable(typeof(SubjectListResponse))]
 internal sealed partial class SetHubJsonContext : JsonSerializerContext;

@@ -8,7 +8,7 @@ using SetHub.Grains.Tenants;
 namespace SetHub.Management;
 
 /// <summary>The operator's view of a tenant's streams: inspection, status changes by the transmitter, dead letters.</summary>
-internal sealed class StreamAdministration(IGrainFactory grains, StreamGrainReferences streamGrains)
+internal sealed class StreamAdministration(IGrainFactory grains, StreamGrainReferences streamGrains, ISubjectStore subjects)
 {
     /// <summary>The most dead letters one listing returns, and the most <c>jtis</c> one re-drive names.</summary>
     public const int MaxDeadLetters = 1000;
@@ -41,6 +41,18 @@ internal sealed class StreamAdministration(IGrainFactory grains, StreamGrainRefe
         }
 
         return (await grains.GetGrain<ITenantGrain>(tenantId).SetStreamStatus(receiverId: null, streamId, request.Value.Status, request.Value.Reason)).ToResult();
+    }
+
+    /// <summary>A stream's subjects as the transmitter holds them, oldest first, a page at a time. Read from the rows
+    /// the subject grains keep (a listing changes nothing, so it needs no grain turn).</summary>
+    public async Task<Result<SubjectPage>> ListSubjectsAsync(string tenantId, string streamId, int? limit, string? cursor)
+    {
+        if ((await Stream(tenantId, streamId).Get(receiverId: null)).Error is { } missing)
+        {
+            return missing.ToError();
+        }
+
+        return SubjectPage.Of(await subjects.ListStreamSubjectsAsync(tenantId, streamId), limit, cursor);
     }
 
     /// <summary>A stream's dead letters, oldest first.</summary>

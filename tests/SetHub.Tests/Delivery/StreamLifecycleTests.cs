@@ -13,6 +13,47 @@ public sealed class StreamLifecycleTests(SetHubServer server)
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     [Fact]
+    public async Task TheOperatorListsAStreamsSubjects_APageAtATime()
+    {
+        var tenant = await TestTenant.CreateAsync(server);
+        using var receiver = await tenant.AddReceiverAsync();
+        var stream = await receiver.CreateStreamAsync();
+        for (var i = 0; i < 5; i++)
+        {
+            using var added = await receiver.SendAsync(HttpMethod.Post, tenant.Endpoint("add_subject_endpoint"),
+                $$"""{"stream_id":"{{Id(stream)}}","subject":{"format":"email","email":"user{{i}}@example.com"},"verified":false}""");
+            Assert.Equal(HttpStatusCode.OK, added.StatusCode);
+        }
+
+        using var admin = server.CreateClient(SetHubServer.AdminToken);
+        var emails = new List<string>();
+        var url = $"/admin/tenants/{tenant.TenantId}/streams/{Id(stream)}/subjects?limit=2";
+        var pages = 0;
+        while (true)
+        {
+            var page = await admin.GetFromJsonElementAsync(url);
+            pages++;
+            foreach (var subject in page.GetProperty("subjects").EnumerateArray())
+            {
+                emails.Add(subject.GetProperty("subject").GetProperty("email").GetString()!);
+                Assert.False(subject.GetProperty("verified").GetBoolean());
+            }
+
+            if (!page.TryGetProperty("next_cursor", out var next))
+            {
+                break; // the last page has none
+            }
+
+            url = $"/admin/tenants/{tenant.TenantId}/streams/{Id(stream)}/subjects?limit=2&cursor={next.GetString()}";
+        }
+
+        Assert.Equal(Enumerable.Range(0, 5).Select(i => $"user{i}@example.com").Order(), emails.Order());
+        Assert.Equal(3, pages);
+        using var missing = await admin.GetAsync($"/admin/tenants/{tenant.TenantId}/streams/no-such-stream/subjects", Cancel);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
+    [Fact]
     public async Task TheOperatorDeletesAStream_204_AndItsReceiverThenGets404()
     {
         var tenant = await TestTenant.CreateAsync(server);
