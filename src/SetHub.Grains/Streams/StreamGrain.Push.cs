@@ -103,6 +103,8 @@ internal sealed partial class StreamGrain
             return;
         }
 
+        outcome = NewStreamDelivery.Adjust(outcome, config.CreatedAt, _time.GetUtcNow(), set.Attempts);
+
         var write = new LogWrite();
         switch (outcome.Kind)
         {

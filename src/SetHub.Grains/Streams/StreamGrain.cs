@@ -120,7 +120,9 @@ internal sealed partial class StreamGrain : Grain, IStreamGrain, IRemindable
 
         // SSF 1.0 §8.1.4: the transmitter MAY verify at any time. One verification right after creation, without
         // state, lets the receiver confirm the stream end to end; it does not count against the receiver's own
-        // min_verification_interval.
+        // min_verification_interval. Its push waits a moment, so the create's answer reaches the receiver first.
+        await EnsureLogAsync(); // the claim loads the stored push state: the hold goes on top of it
+        _nextAttemptAt = _time.GetUtcNow() + NewStreamDelivery.FirstPushDelay;
         await AppendControlAsync(await SignVerificationAsync(state: null));
         return Outcome<StreamData>.Success(View());
     }

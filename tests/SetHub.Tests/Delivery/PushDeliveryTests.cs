@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using SetHub.Core.Delivery;
 using SetHub.Tests.Infrastructure;
 
 namespace SetHub.Tests.Delivery;
@@ -35,6 +36,28 @@ public sealed class PushDeliveryTests(SetHubServer server) : IAsyncLifetime
         Assert.Equal(TestReceiver.SessionRevoked, type);
         Assert.Equal("policy", payload.GetProperty("initiating_entity").GetString());
         Assert.Equal("alice@example.com", TestReceiver.Claim(set, "sub_id").GetProperty("email").GetString());
+    }
+
+    [Fact]
+    public async Task ANewStreamsFirstPush_FollowsTheCreateAnswer_AndARefusalThenIsRetried()
+    {
+        // Interop: a receiver that learns its stream's aud from the 201 refuses a SET that beats it (400). The first push
+        // waits NewStreamDelivery.FirstPushDelay after the create, and a refusal in the stream's first minute is retried.
+        var tenant = await TestTenant.CreateAsync(server, """{"default_subjects":"ALL"}""");
+        using var receiver = await tenant.AddReceiverAsync();
+        var name = NewName();
+        _receiver.Script(name, ReceiverBehavior.RejectInvalidRequest);
+
+        var stream = await CreatePushStreamAsync(receiver, _receiver.Url(name), authorization: null);
+        var answered = DateTimeOffset.UtcNow;
+        var refused = await _receiver.NextAsync(name);
+        _receiver.Script(name, ReceiverBehavior.Accept);
+        var accepted = await _receiver.NextAsync(name);
+
+        Assert.True(refused.At - answered > NewStreamDelivery.FirstPushDelay - TimeSpan.FromMilliseconds(200), $"the first push came {refused.At - answered} after the 201");
+        Assert.Equal(refused.Body, accepted.Body); // the same verification SET, retried
+        Assert.Equal(ReceiverBehavior.Accept, accepted.Answer);
+        Assert.Equal(0, (await DeadLettersAsync(tenant, stream)).GetArrayLength());
     }
 
     [Fact]
@@ -89,18 +112,25 @@ public sealed class PushDeliveryTests(SetHubServer server) : IAsyncLifetime
     [Fact]
     public async Task Push_PermanentRejection_IsDeadLetteredAndNotRetried()
     {
-        // R29: a 400 invalid_request cannot succeed on retry; it is recorded, not retried in a loop.
+        // R29: a 400 invalid_request cannot succeed on retry; it is recorded, not retried in a loop. A stream in its first
+        // minute gets NewStreamDelivery's few attempts first (its receiver may not have read the create's answer yet).
         var (tenant, _, name, stream) = await NewPushStreamAsync(authorization: null);
         _receiver.Script(name, ReceiverBehavior.RejectInvalidRequest);
         await tenant.PublishAsync(TestTenant.Event(Alice));
 
         var rejected = await _receiver.NextAsync(name);
+        for (var attempt = 2; attempt <= NewStreamDelivery.MaxAttemptsBeforeRefusalCounts; attempt++)
+        {
+            await _receiver.NextAsync(name);
+        }
+
+        await WaitForDeadLettersAsync(tenant, stream, 1);
         await _receiver.AssertNothingAsync(name, TimeSpan.FromSeconds(1));
 
         var letters = await DeadLettersAsync(tenant, stream);
         var letter = Assert.Single(letters.EnumerateArray());
         Assert.Contains("invalid_request", letter.GetProperty("last_error").GetString(), StringComparison.Ordinal);
-        Assert.Equal(1, letter.GetProperty("attempts").GetInt32());
+        Assert.Equal(NewStreamDelivery.MaxAttemptsBeforeRefusalCounts, letter.GetProperty("attempts").GetInt32());
         Assert.Equal(ReceiverBehavior.RejectInvalidRequest, rejected.Answer);
     }
 
@@ -192,17 +222,22 @@ public sealed class PushDeliveryTests(SetHubServer server) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Push_BadRequestWithoutErrorCode_IsDeadLetteredAtOnce()
+    public async Task Push_BadRequestWithoutErrorCode_IsDeadLettered_AfterANewStreamsFewAttempts()
     {
         var (tenant, _, name, stream) = await NewPushStreamAsync(authorization: null);
         _receiver.Script(name, ReceiverBehavior.RejectWithoutCode);
         await tenant.PublishAsync(TestTenant.Event(Alice));
 
-        await NextEventAsync(name);
+        for (var attempt = 1; attempt <= NewStreamDelivery.MaxAttemptsBeforeRefusalCounts; attempt++)
+        {
+            await NextEventAsync(name);
+        }
+
         await WaitForDeadLettersAsync(tenant, stream, 1);
 
         var letter = Assert.Single((await DeadLettersAsync(tenant, stream)).EnumerateArray());
         Assert.Equal("HTTP 400", letter.GetProperty("last_error").GetString());
+        Assert.Equal(NewStreamDelivery.MaxAttemptsBeforeRefusalCounts, letter.GetProperty("attempts").GetInt32()); // a new stream's few tries
         await _receiver.AssertNothingAsync(name, TimeSpan.FromMilliseconds(500));
     }
 
