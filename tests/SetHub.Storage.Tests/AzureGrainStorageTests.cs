@@ -5,6 +5,7 @@ using Orleans.Configuration;
 using Orleans.Storage;
 using SetHub.Storage.AzureStorage;
 using SetHub.Tests.Shared;
+using static SetHub.Storage.Tests.CounterStates;
 
 namespace SetHub.Storage.Tests;
 
@@ -15,7 +16,6 @@ namespace SetHub.Storage.Tests;
 /// </summary>
 public sealed class AzureGrainStorageTests : IAsyncLifetime
 {
-    private const string StateName = "state";
     private AzureStorageAccount? _account;
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
@@ -126,29 +126,6 @@ public sealed class AzureGrainStorageTests : IAsyncLifetime
         var blob = new AzureBlobGrainStorage("tenants", options, containers, ProvidersUnderTest.Activators, NullLogger<AzureBlobGrainStorage>.Instance);
         await StartedLifecycle.StartAsync(blob);
         return blob;
-    }
-
-    private static GrainState<CounterState> Counter(int count, string? etag = null) =>
-        new(new CounterState { Count = count }) { ETag = etag };
-
-    private static async Task<GrainState<CounterState>> ReadAsync(IGrainStorage storage, GrainId grain)
-    {
-        var state = new GrainState<CounterState>();
-        await storage.ReadStateAsync(StateName, grain, state, Cancel);
-        return state;
-    }
-
-    private static async Task<int?> TryWriteAsync(IGrainStorage storage, GrainId grain, GrainState<CounterState> state)
-    {
-        try
-        {
-            await storage.WriteStateAsync(StateName, grain, state, Cancel);
-            return state.State!.Count;
-        }
-        catch (InconsistentStateException)
-        {
-            return null;
-        }
     }
 
     /// <summary>Runs a provider's silo-lifecycle start (how a silo initializes Orleans' Azure Table grain storage).</summary>

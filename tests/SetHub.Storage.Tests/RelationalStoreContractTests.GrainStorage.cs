@@ -1,14 +1,11 @@
 using Orleans.Storage;
+using static SetHub.Storage.Tests.CounterStates;
 
 namespace SetHub.Storage.Tests;
 
 /// <summary>Grain storage: ETags, insert-if-absent, tombstones, batched reads, version tolerance.</summary>
 public abstract partial class RelationalStoreContractTests
 {
-    private const string StateName = "counter";
-
-
-    private static GrainState<CounterState> Counter(int count, string? etag = null) => new(new CounterState { Count = count }, etag);
 
     [Fact]
     public async Task ReadState_OfANeverWrittenGrain_HasNoRecordAndNoEtag()
@@ -341,27 +338,6 @@ public abstract partial class RelationalStoreContractTests
         await storage.ReadStateAsync(StateName, grain, read, Cancel);
 
         Assert.Equal(3, read.State!.Count);
-    }
-
-    private static async Task<GrainState<CounterState>> ReadAsync(IGrainStorage storage, GrainId grain, string stateName = StateName)
-    {
-        var state = new GrainState<CounterState>();
-        await storage.ReadStateAsync(stateName, grain, state, Cancel);
-        return state;
-    }
-
-    /// <summary>The count written, or <see langword="null"/> when the write was refused.</summary>
-    private static async Task<int?> TryWriteAsync(IGrainStorage storage, GrainId grain, GrainState<CounterState> state)
-    {
-        try
-        {
-            await storage.WriteStateAsync(StateName, grain, state, Cancel);
-            return state.State!.Count;
-        }
-        catch (InconsistentStateException)
-        {
-            return null;
-        }
     }
 
     private static void AddParameter(System.Data.Common.DbCommand command, string name, object value)

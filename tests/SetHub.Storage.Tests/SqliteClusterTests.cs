@@ -1,11 +1,11 @@
 using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using Orleans.TestingHost;
 using SetHub.Storage.Relational;
 using SetHub.Storage.Sqlite;
+using SetHub.Tests.Shared;
 
 namespace SetHub.Storage.Tests;
 
@@ -120,7 +120,7 @@ public sealed class SqliteClusterTests : IAsyncLifetime
         builder.Services.AddSingleton<RelationalDatabase>(Database);
         builder.UseOrleans(silo => silo
             .Configure<ClusterOptions>(options => (options.ClusterId, options.ServiceId) = (clusterId, clusterId))
-            .ConfigureEndpoints(IPAddress.Loopback, FreePort(), FreePort())
+            .ConfigureEndpoints(IPAddress.Loopback, LoopbackPorts.Free(), LoopbackPorts.Free())
             .UseSetHubClustering()
             .AddSetHubGrainStorageAsDefault());
         return builder.Build();
@@ -147,12 +147,5 @@ public sealed class SqliteClusterTests : IAsyncLifetime
         parameter.Value = grain.ToString();
         command.Parameters.Add(parameter);
         return (byte[])(await command.ExecuteScalarAsync(Cancel))!;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -39,7 +39,7 @@ public sealed class PrivateAzurite : IAsyncDisposable
 
         var data = Path.Combine(Path.GetTempPath(), "sethub-private-azurite-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(data);
-        int[] ports = [FreePort(), FreePort(), FreePort()];
+        int[] ports = [LoopbackPorts.Free(), LoopbackPorts.Free(), LoopbackPorts.Free()];
         var start = new ProcessStartInfo(bin!)
         {
             RedirectStandardOutput = true,
@@ -123,11 +123,4 @@ public sealed class PrivateAzurite : IAsyncDisposable
     }
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

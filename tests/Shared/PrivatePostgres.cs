@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace SetHub.Tests.Shared;
 
@@ -43,7 +41,7 @@ public sealed class PrivatePostgres : IAsyncDisposable
             await RunAsync("chown", "postgres", data);
         }
 
-        var server = new PrivatePostgres(bin!, data, FreePort());
+        var server = new PrivatePostgres(bin!, data, LoopbackPorts.Free());
         await server.AsPostgresAsync("initdb", "-D", data, "-U", "postgres", "--auth=trust", "--no-sync");
         await server.ControlAsync("start");
         return server;
@@ -98,12 +96,5 @@ public sealed class PrivatePostgres : IAsyncDisposable
         {
             throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} failed ({process.ExitCode}): {await output}{await error}");
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Text.Json;
 using SetHub.Tests.Infrastructure;
 using SetHub.Tests.Shared;
 
@@ -81,10 +80,10 @@ public sealed class DatabaseRestartTests : IAsyncLifetime
         }, CancellationToken.None);
 
         // Restart once events flow, and stop once events are accepted again: the nodes recovered on their own.
-        await WaitForAsync(() => accepted.Count >= 20, "events to be accepted before the restart");
+        await SetHubCluster.WaitForAsync(() => accepted.Count >= 20, "events to be accepted before the restart");
         await _postgres.RestartAsync();
         var acceptedBeforeRecovery = accepted.Count;
-        await WaitForAsync(() => accepted.Count >= acceptedBeforeRecovery + 20, "events to be accepted again after the restart");
+        await SetHubCluster.WaitForAsync(() => accepted.Count >= acceptedBeforeRecovery + 20, "events to be accepted again after the restart");
         await stop.CancelAsync();
         await publisher;
 
@@ -111,25 +110,9 @@ public sealed class DatabaseRestartTests : IAsyncLifetime
         TestContext.Current.TestOutputHelper?.WriteLine($"{accepted.Count} events accepted, {refused} refused while the database restarted; all delivered.");
     }
 
-    private static async Task WaitForAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Gave up waiting for {what}.");
-            await Task.Delay(50, Cancel);
-        }
-    }
+    private static string? TxnOf(string set) => CompactSets.Claim(set, "txn");
 
-    private static string? TxnOf(string set) => Claim(set, "txn");
-
-    private static string? AudienceOf(string set) => Claim(set, "aud");
-
-    private static string? Claim(string set, string name)
-    {
-        using var payload = JsonDocument.Parse(Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Decode(set.Split('.')[1]));
-        return payload.RootElement.TryGetProperty(name, out var value) ? value.GetString() : null;
-    }
+    private static string? AudienceOf(string set) => CompactSets.Claim(set, "aud");
 
     private sealed class ClientPair(HttpClient first, HttpClient second) : IDisposable
     {

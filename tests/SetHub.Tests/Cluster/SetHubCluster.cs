@@ -54,6 +54,17 @@ public sealed class SetHubCluster : IAsyncDisposable
         return new SetHubCluster([.. nodes], folder, settings);
     }
 
+    /// <summary>Waits, up to two minutes, until <paramref name="condition"/> holds.</summary>
+    public static async Task WaitForAsync(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Gave up waiting for {what}.");
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+    }
+
     /// <summary>Restarts node <paramref name="index"/> on its port (after a kill).</summary>
     public async Task RestartAsync(int index)
     {

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Text.Json;
 using SetHub.Tests.Infrastructure;
 using SetHub.Tests.Shared;
 
@@ -8,7 +7,7 @@ namespace SetHub.Tests.Cluster;
 
 /// <summary>
 /// The storage account goes away under a running cluster: three nodes on an Azurite of the test's own, which is frozen
-/// (SIGSTOP: connections hang, nothing answers) for 15 s and then resumed. While it is away, requests that need it
+/// (SIGSTOP: connections hang, nothing answers) for 20 s and then resumed. While it is away, requests that need it
 /// answer 503 with Retry-After, never another 5xx; once it is back the nodes recover on their own, and every event that
 /// got a 202 is delivered to every stream.
 /// </summary>
@@ -16,7 +15,9 @@ namespace SetHub.Tests.Cluster;
 public sealed class StorageOutageTests : IAsyncLifetime
 {
     private const int Streams = 5;
-    private static readonly TimeSpan Outage = TimeSpan.FromSeconds(15);
+    // Longer than a storage call takes to give up (about 11 s) even on a loaded machine, so requests waiting on the
+    // frozen account answer 503 while it is still away.
+    private static readonly TimeSpan Outage = TimeSpan.FromSeconds(20);
 
     private PrivateAzurite _azurite = null!;
     private SetHubCluster _cluster = null!;
@@ -83,14 +84,14 @@ public sealed class StorageOutageTests : IAsyncLifetime
             }
         }, CancellationToken.None)).ToArray();
 
-        await WaitForAsync(() => accepted.Count >= 20, "events to be accepted before the outage");
+        await SetHubCluster.WaitForAsync(() => accepted.Count >= 20, "events to be accepted before the outage");
         var frozenAt = DateTimeOffset.UtcNow;
         _azurite.Freeze();
         await Task.Delay(Outage, Cancel);
         _azurite.Thaw();
         var thawedAt = DateTimeOffset.UtcNow;
         var acceptedBeforeRecovery = accepted.Count;
-        await WaitForAsync(() => accepted.Count >= acceptedBeforeRecovery + 20, "events to be accepted again after the outage");
+        await SetHubCluster.WaitForAsync(() => accepted.Count >= acceptedBeforeRecovery + 20, "events to be accepted again after the outage");
         await Task.Delay(TimeSpan.FromSeconds(2), Cancel);
         await stop.CancelAsync();
         await Task.WhenAll(publishers);
@@ -115,32 +116,14 @@ public sealed class StorageOutageTests : IAsyncLifetime
         while (delivered.Count < expected && DateTime.UtcNow < deadline)
         {
             var push = await _receiver.NextAsync("outage", TimeSpan.FromSeconds(60));
-            if (Claims(push.Body) is ({ } txn, var jti) && accepted.Contains(txn))
+            if (CompactSets.Claim(push.Body, "txn") is { } txn && accepted.Contains(txn))
             {
-                delivered.Add(jti); // one jti per event and stream
+                delivered.Add(CompactSets.Claim(push.Body, "jti")!); // one jti per event and stream
             }
         }
 
         Assert.Equal(expected, delivered.Count);
         TestContext.Current.TestOutputHelper?.WriteLine(
             $"{accepted.Count} events accepted, {failures.Count} answered 503 with Retry-After during a {Outage.TotalSeconds:0} s outage; all delivered to {Streams} streams.");
-    }
-
-    private static async Task WaitForAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Gave up waiting for {what}.");
-            await Task.Delay(50, Cancel);
-        }
-    }
-
-    // The txn (none on verification SETs) and the jti, which derives from the publish and the stream.
-    private static (string? Txn, string Jti) Claims(string set)
-    {
-        using var payload = JsonDocument.Parse(Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Decode(set.Split('.')[1]));
-        var root = payload.RootElement;
-        return (root.TryGetProperty("txn", out var txn) ? txn.GetString() : null, root.GetProperty("jti").GetString()!);
     }
 }

@@ -1,9 +1,9 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using SetHub.Hosting;
 using SetHub.Tests.Infrastructure;
+using SetHub.Tests.Shared;
 
 namespace SetHub.Tests.Endpoints;
 
@@ -86,7 +86,7 @@ public sealed class DiscoveryTests(SetHubServer server)
     [Fact]
     public async Task PublicBaseUrlWithAPath_MovesIssuersAndEndpointsUnderIt()
     {
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var app = SetHubApplication.Build(
             [
                 "--urls", $"http://127.0.0.1:{port}",
@@ -118,12 +118,5 @@ public sealed class DiscoveryTests(SetHubServer server)
             await app.StopAsync(Cancel);
             await app.DisposeAsync();
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
+using SetHub.Tests.Shared;
 
 namespace SetHub.Tests.Infrastructure;
 
@@ -38,7 +37,7 @@ public sealed class SetHubProcess : IAsyncDisposable
     /// <summary>Starts a node on <paramref name="port"/> (a free one when 0) and waits until it answers.</summary>
     public static async Task<SetHubProcess> StartAsync(string workingDirectory, IEnumerable<string> settings, int port = 0)
     {
-        port = port == 0 ? FreePort() : port;
+        port = port == 0 ? LoopbackPorts.Free() : port;
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = workingDirectory,
@@ -51,7 +50,7 @@ public sealed class SetHubProcess : IAsyncDisposable
         start.ArgumentList.Add($"http://127.0.0.1:{port}");
 
         // Every node is an Orleans silo: nodes on one host need silo ports of their own.
-        start.ArgumentList.Add($"--SetHub:Cluster:SiloPort={FreePort()}");
+        start.ArgumentList.Add($"--SetHub:Cluster:SiloPort={LoopbackPorts.Free()}");
         foreach (var setting in settings)
         {
             start.ArgumentList.Add(setting);
@@ -110,13 +109,6 @@ public sealed class SetHubProcess : IAsyncDisposable
             Directory.CreateDirectory(folder);
             await File.WriteAllTextAsync(Path.Combine(folder, $"node-{Port}-{DateTime.UtcNow:HHmmss}.log"), Output);
         }
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private async Task WaitUntilHealthyAsync()

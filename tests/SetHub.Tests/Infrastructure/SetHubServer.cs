@@ -49,7 +49,7 @@ public class SetHubServer : IAsyncLifetime
                 .. await StoreSettingsAsync(),
 
                 // Every node is an Orleans silo: test servers in one process need silo ports of their own.
-                $"--SetHub:Cluster:SiloPort={SetHubProcess.FreePort()}",
+                $"--SetHub:Cluster:SiloPort={LoopbackPorts.Free()}",
 
                 // The test receivers listen on loopback over http; short delays keep retry tests quick.
                 "--SetHub:Delivery:AllowPrivateEndpoints=true",
