@@ -73,7 +73,7 @@ public static class JsonBody
 
     /// <summary>Whether <paramref name="text"/> is free of control characters (Cc), line and paragraph separators and
     /// bidirectional formatting characters (Unicode UAX #9: ALM, LRM, RLM, the embeddings, overrides and isolates).</summary>
-    public static bool IsPlainText(string text)
+    private static bool IsPlainText(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         foreach (var c in text)

@@ -44,14 +44,10 @@ internal static class LogEntities
 
     public static long PositionOf(string setKey) => long.Parse(setKey.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture);
 
-    /// <summary>The SET row of a queued entry.</summary>
+    /// <summary>The SET row of a queued entry (whose token <see cref="AzureTableSetLog.WriteAsync"/> checked against
+    /// <see cref="LogLimits.MaxTokenLength"/>: it fits the eight token properties).</summary>
     public static TableEntity SetRow(string partition, LogEntry entry, StreamKey stream)
     {
-        if (entry.Token.Length > LogLimits.MaxTokenLength)
-        {
-            throw new ArgumentException($"A SET of {entry.Token.Length} characters exceeds the log's limit of {LogLimits.MaxTokenLength}.", nameof(entry));
-        }
-
         var row = new TableEntity(partition, SetKey(entry.Position))
         {
             ["TenantId"] = stream.TenantId,

@@ -28,7 +28,7 @@ internal sealed partial class BearerTokenHandler(
 
     // A refused credential is expected traffic, not news: one debug line per refusal, under a category of its own (the
     // base class's own information lines are filtered out in appsettings.json).
-    private readonly ILogger _rejections = logger.CreateLogger("SetHub.Security.Rejections");
+    private const string RejectionsCategory = "SetHub.Security.Rejections";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -95,11 +95,13 @@ internal sealed partial class BearerTokenHandler(
         await ErrorBody.WriteAsync(Context, Context.GetEndpoint(), SsfConstants.Errors.AccessDenied, "This token may not use this endpoint.");
     }
 
+    // A handler is made per request: the logger is looked up only when there is something to log.
     private void LogRejected(int status, string reason)
     {
-        if (_rejections.IsEnabled(LogLevel.Debug))
+        var rejections = Context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(RejectionsCategory);
+        if (rejections.IsEnabled(LogLevel.Debug))
         {
-            LogRejected(_rejections, Request.Method, Request.Path.Value ?? string.Empty, status, reason, Context.TraceIdentifier);
+            LogRejected(rejections, Request.Method, Request.Path.Value ?? string.Empty, status, reason, Context.TraceIdentifier);
         }
     }
 
