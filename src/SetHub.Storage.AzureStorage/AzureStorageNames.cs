@@ -41,9 +41,12 @@ public sealed class AzureStorageNames
     /// <summary>Stream subjects and opt-outs.</summary>
     public string Subjects => Prefix + "subjects";
 
+    /// <summary>The publish API's Idempotency-Key records.</summary>
+    public string IdempotencyKeys => Prefix + "idempotency";
+
     /// <summary>Hub-wide settings.</summary>
     public string Settings => Prefix + "settings";
 
     /// <summary>The tables SetHub itself creates (Orleans' providers create theirs).</summary>
-    public IReadOnlyList<string> OwnTables => [SetLog, LogOwners, Directory, Subjects, Settings];
+    public IReadOnlyList<string> OwnTables => [SetLog, LogOwners, Directory, Subjects, IdempotencyKeys, Settings];
 }

@@ -16,6 +16,7 @@ public static class AzureStoreServiceCollectionExtensions
         services.AddSingleton<ISettingsStore, AzureSettingsStore>();
         services.AddSingleton<ITenantDirectoryStore, AzureTenantDirectoryStore>();
         services.AddSingleton<ISubjectStore, AzureSubjectStore>();
+        services.AddSingleton<IIdempotencyStore, AzureIdempotencyStore>();
         services.AddSingleton<ISetLog, AzureTableSetLog>();
         return services;
     }

@@ -86,6 +86,22 @@ public sealed class AzureSubjectStore(AzureStorageAccount account) : ISubjectSto
     }
 
     /// <inheritdoc />
+    public async Task DeleteOptOutsAsync(string tenantId, CancellationToken cancellationToken = default)
+    {
+        // The tenant's identifier partitions share the prefix "i:{tenant}:" (an encoded tenant id holds no ':'), and ';'
+        // follows ':': one range query finds them. A rare call (the tenant is being deleted), so a scan of the range is fine.
+        var prefix = $"i:{TableKeys.Encode(tenantId)}:";
+        var end = prefix[..^1] + ";";
+        var rows = await _table.QueryPartitionAsync(
+            TableClient.CreateQueryFilter($"PartitionKey ge {prefix} and PartitionKey lt {end} and RowKey ge {"o:"} and RowKey lt {"o;"}"),
+            cancellationToken, ["PartitionKey", "RowKey"]);
+        foreach (var row in rows)
+        {
+            await _table.DeleteIfExistsAsync(row.PartitionKey, row.RowKey, cancellationToken);
+        }
+    }
+
+    /// <inheritdoc />
     public Task DeleteOptOutAsync(string tenantId, string indexKey, string subjectKey, CancellationToken cancellationToken = default) =>
         _table.DeleteIfExistsAsync(IdentifierPartition(tenantId, indexKey), "o:" + TableKeys.Encode(subjectKey), cancellationToken);
 

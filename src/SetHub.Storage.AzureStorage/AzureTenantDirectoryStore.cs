@@ -28,6 +28,10 @@ public sealed class AzureTenantDirectoryStore(AzureStorageAccount account) : ITe
     }
 
     /// <inheritdoc />
+    public Task RemoveTenantAsync(string tenantId, CancellationToken cancellationToken = default) =>
+        _table.DeleteIfExistsAsync(Registry, TableKeys.Encode(tenantId), cancellationToken);
+
+    /// <inheritdoc />
     public async Task<IReadOnlyList<string>> ListTenantsAsync(CancellationToken cancellationToken = default)
     {
         var rows = await _table.QueryPartitionAsync(TableClient.CreateQueryFilter($"PartitionKey eq {Registry}"), cancellationToken, ["TenantId"]);

@@ -22,6 +22,7 @@ public static class RelationalStoreServiceCollectionExtensions
         services.AddSingleton<ISettingsStore, RelationalSettingsStore>();
         services.AddSingleton<ITenantDirectoryStore, RelationalTenantDirectoryStore>();
         services.AddSingleton<ISubjectStore, RelationalSubjectStore>();
+        services.AddSingleton<IIdempotencyStore, RelationalIdempotencyStore>();
         services.AddSingleton(sp => new LogCommitter(
             database.LogLanes,
             MaxBatchWeight,

@@ -113,6 +113,14 @@ public sealed class RelationalSubjectStore(RelationalDatabase database) : ISubje
     }
 
     /// <inheritdoc />
+    public Task DeleteOptOutsAsync(string tenantId, CancellationToken cancellationToken = default) =>
+        database.WriteAsync(
+            (connection, transaction) => connection.CreateCommand(transaction, "DELETE FROM opt_outs WHERE tenant_id = @tenant_id")
+                .With("@tenant_id", tenantId)
+                .ExecuteAsync(cancellationToken),
+            cancellationToken);
+
+    /// <inheritdoc />
     public Task DeleteOptOutAsync(string tenantId, string indexKey, string subjectKey, CancellationToken cancellationToken = default) =>
         database.WriteAsync(
             (connection, transaction) => connection.CreateCommand(transaction, "DELETE FROM opt_outs WHERE tenant_id = @tenant_id AND index_key = @index_key AND subject_key = @subject_key")

@@ -19,6 +19,14 @@ public sealed class RelationalTenantDirectoryStore(RelationalDatabase database) 
             cancellationToken);
 
     /// <inheritdoc />
+    public Task RemoveTenantAsync(string tenantId, CancellationToken cancellationToken = default) =>
+        database.WriteAsync(
+            (connection, transaction) => connection.CreateCommand(transaction, "DELETE FROM tenant_registry WHERE tenant_id = @tenant_id")
+                .With("@tenant_id", tenantId)
+                .ExecuteAsync(cancellationToken),
+            cancellationToken);
+
+    /// <inheritdoc />
     public async Task<IReadOnlyList<string>> ListTenantsAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

@@ -26,6 +26,8 @@ public sealed class AzureStoreTests : StoreContractTests, IAsyncLifetime
 
     protected override ISubjectStore Subjects => new AzureSubjectStore(Account);
 
+    protected override IIdempotencyStore IdempotencyKeys => new AzureIdempotencyStore(Account);
+
     public async ValueTask InitializeAsync()
     {
         _account = AzureStorageAccount.Connect(AzuriteTestServer.RequireConnectionString(), AzuriteTestServer.NewPrefix());

@@ -22,6 +22,8 @@ public abstract partial class RelationalStoreContractTests : StoreContractTests,
 
     protected override ISubjectStore Subjects => new RelationalSubjectStore(Database);
 
+    protected override IIdempotencyStore IdempotencyKeys => new RelationalIdempotencyStore(Database);
+
     protected static RelationalSetLog CreateSetLog(RelationalDatabase database) =>
         new(database, new LogCommitter(database.LogLanes, 4000, database.ExecuteLogBatchAsync, NullLogger.Instance));
 

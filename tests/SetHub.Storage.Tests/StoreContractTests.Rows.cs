@@ -107,4 +107,32 @@ public abstract partial class StoreContractTests
         await Subjects.DeleteOptOutAsync("acme", "user", "alice", Cancel);
         Assert.Empty((await Subjects.LoadAsync("acme", "user", Cancel)).OptOuts);
     }
+
+    [Fact]
+    public async Task OptOuts_OfADeletedTenant_GoUnderEveryIdentifier_AndNoOtherTenantsDo()
+    {
+        await Subjects.PutOptOutAsync(new OptOutRow("acme", "user", "alice", "{}", Now), Cancel);
+        await Subjects.PutOptOutAsync(new OptOutRow("acme", "mail", "alice", "{}", Now), Cancel);
+        await Subjects.PutOptOutAsync(new OptOutRow("acme-2", "user", "alice", "{}", Now), Cancel);
+        await Subjects.PutStreamSubjectAsync(new StreamSubjectRow("acme", "user", "s1", "alice", "{}", Included: true, Verified: true, Now), Cancel);
+
+        await Subjects.DeleteOptOutsAsync("acme", Cancel);
+
+        Assert.Empty((await Subjects.LoadAsync("acme", "user", Cancel)).OptOuts);
+        Assert.Empty((await Subjects.LoadAsync("acme", "mail", Cancel)).OptOuts);
+        Assert.Single((await Subjects.LoadAsync("acme-2", "user", Cancel)).OptOuts);
+        Assert.Single((await Subjects.LoadAsync("acme", "user", Cancel)).Streams); // a stream's rows go with the stream
+    }
+
+    [Fact]
+    public async Task Tenants_RemovedFromTheRegistry_AreNotListed()
+    {
+        await Directory.AddTenantAsync("acme", Now, Cancel);
+        await Directory.AddTenantAsync("beta", Now, Cancel);
+
+        await Directory.RemoveTenantAsync("acme", Cancel);
+        await Directory.RemoveTenantAsync("never-there", Cancel);
+
+        Assert.Equal(["beta"], await Directory.ListTenantsAsync(Cancel));
+    }
 }

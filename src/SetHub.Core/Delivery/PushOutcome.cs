@@ -11,6 +11,10 @@ public enum PushOutcomeKind
 
     /// <summary>Failed in a way that may heal: retried after a backoff.</summary>
     Retryable,
+
+    /// <summary>Not sent, and not an attempt: the stream's tenant is disabled. The stream holds its SETs until the
+    /// tenant is enabled again.</summary>
+    Held,
 }
 
 /// <summary>A classified push attempt.</summary>
@@ -19,6 +23,9 @@ public enum PushOutcomeKind
 /// <param name="RetryAfter">The receiver's requested wait, if any.</param>
 public readonly record struct PushOutcome(PushOutcomeKind Kind, string? Error, TimeSpan? RetryAfter = null)
 {
+    /// <summary>The outcome of a push whose tenant is disabled.</summary>
+    public static PushOutcome TenantDisabled { get; } = new(PushOutcomeKind.Held, "not sent: the tenant is disabled");
+
     // RFC 8935 §2.4 codes a retry of the same bytes cannot fix (R29). invalid_key, authentication_failed and
     // access_denied can heal (a refreshed JWKS, a new authorization_header, a changed policy), so they are retried.
     private static readonly HashSet<string> PermanentErrors = new(StringComparer.Ordinal)

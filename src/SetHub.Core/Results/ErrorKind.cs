@@ -23,4 +23,8 @@ public enum ErrorKind
 
     /// <summary>The request is larger than the hub takes: 413 (RFC 9110 §15.5.14).</summary>
     TooLarge,
+
+    /// <summary>Well-formed, and not what the request's own context allows: 422 (RFC 9110 §15.5.21), e.g. an
+    /// Idempotency-Key reused with another body.</summary>
+    Unprocessable,
 }

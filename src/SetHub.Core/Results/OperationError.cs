@@ -30,6 +30,10 @@ public sealed record OperationError(ErrorKind Kind, string Code, string Descript
     public static OperationError TooLarge(string description) =>
         new(ErrorKind.TooLarge, SsfConstants.Errors.InvalidRequest, description);
 
+    /// <summary>Well-formed but refused in its context (422 <c>invalid_request</c>).</summary>
+    public static OperationError Unprocessable(string description) =>
+        new(ErrorKind.Unprocessable, SsfConstants.Errors.InvalidRequest, description);
+
     /// <summary>Rate limited (429 <c>too_many_requests</c>).</summary>
     public static OperationError TooManyRequests(string description) =>
         new(ErrorKind.TooManyRequests, SsfConstants.Errors.TooManyRequests, description);

@@ -57,6 +57,9 @@ public interface ITenantDirectoryStore
     /// <summary>Records that a tenant exists (for listing every tenant); a repeated call changes nothing.</summary>
     Task AddTenantAsync(string tenantId, DateTimeOffset createdAt, CancellationToken cancellationToken = default);
 
+    /// <summary>Removes a tenant from the registry (its receiver and directory rows are deleted one by one before).</summary>
+    Task RemoveTenantAsync(string tenantId, CancellationToken cancellationToken = default);
+
     /// <summary>Every tenant id, in order.</summary>
     Task<IReadOnlyList<string>> ListTenantsAsync(CancellationToken cancellationToken = default);
 

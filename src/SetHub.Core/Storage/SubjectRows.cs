@@ -57,6 +57,9 @@ public interface ISubjectStore
     /// <summary>Inserts an opt-out row; an existing one is kept.</summary>
     Task PutOptOutAsync(OptOutRow row, CancellationToken cancellationToken = default);
 
+    /// <summary>Deletes every opt-out row of a tenant, under every identifier (the tenant was deleted).</summary>
+    Task DeleteOptOutsAsync(string tenantId, CancellationToken cancellationToken = default);
+
     /// <summary>Deletes an opt-out row; a missing row is not an error.</summary>
     Task DeleteOptOutAsync(string tenantId, string indexKey, string subjectKey, CancellationToken cancellationToken = default);
 }

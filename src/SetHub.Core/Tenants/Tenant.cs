@@ -12,6 +12,8 @@ namespace SetHub.Core.Tenants;
 /// <see langword="null"/> for the hub default.</param>
 /// <param name="CreatedAt">When the tenant was created.</param>
 /// <param name="UpdatedAt">When the tenant was last changed.</param>
+/// <param name="Disabled">Whether the operator disabled it: its SSF endpoints and publish API answer 403 and nothing is
+/// delivered, while its streams, SETs and keys stay as they are.</param>
 public sealed record Tenant(
     string TenantId,
     string? DisplayName,
@@ -20,7 +22,8 @@ public sealed record Tenant(
     TimeSpan? InactivityTimeout,
     TimeSpan? MinVerificationInterval,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    bool Disabled = false)
 {
     /// <summary>The event types this tenant's streams may deliver: its own list, or the built-in vocabularies.</summary>
     public IReadOnlyList<string> EffectiveEventsSupported => EventsSupported ?? Events.EventTypeCatalog.BuiltIn;

@@ -13,13 +13,18 @@ namespace SetHub.Core.Tenants;
 /// <param name="EventsSupported">A new <c>events_supported</c> (<see langword="null"/>: the built-in vocabularies).</param>
 /// <param name="InactivityTimeout">A new default <c>inactivity_timeout</c> for new streams.</param>
 /// <param name="MinVerificationInterval">A new default <c>min_verification_interval</c> for new streams.</param>
+/// <param name="Disabled">Whether the tenant is to be disabled (operator only).</param>
 public readonly record struct TenantChanges(
     Optional<string?> DisplayName,
     Optional<string> DefaultSubjects,
     Optional<IReadOnlyList<string>?> EventsSupported,
     Optional<TimeSpan?> InactivityTimeout,
-    Optional<TimeSpan?> MinVerificationInterval)
+    Optional<TimeSpan?> MinVerificationInterval,
+    Optional<bool> Disabled)
 {
+    /// <summary>The member only the operator may send: a tenant cannot lift its own suspension.</summary>
+    public const string DisabledMember = "disabled";
+
     /// <summary>The longest display name accepted.</summary>
     public const int MaxDisplayNameLength = 200;
 
@@ -34,6 +39,7 @@ public readonly record struct TenantChanges(
             EventsSupported = EventsSupported.IsPresent ? EventsSupported.Value : tenant.EventsSupported,
             InactivityTimeout = InactivityTimeout.IsPresent ? InactivityTimeout.Value : tenant.InactivityTimeout,
             MinVerificationInterval = MinVerificationInterval.IsPresent ? MinVerificationInterval.Value : tenant.MinVerificationInterval,
+            Disabled = Disabled.IsPresent ? Disabled.Value : tenant.Disabled,
         };
     }
 
@@ -42,10 +48,10 @@ public readonly record struct TenantChanges(
     {
         if (body is not { } json || json.ValueKind == JsonValueKind.Undefined)
         {
-            return new TenantChanges(default, default, default, default, default);
+            return new TenantChanges(default, default, default, default, default, default);
         }
 
-        if (JsonBody.RequireObjectWithOnly(json, "display_name", "default_subjects", "events_supported", "inactivity_timeout", "min_verification_interval") is { } shapeError)
+        if (JsonBody.RequireObjectWithOnly(json, "display_name", "default_subjects", "events_supported", "inactivity_timeout", "min_verification_interval", DisabledMember) is { } shapeError)
         {
             return shapeError;
         }
@@ -98,7 +104,18 @@ public readonly record struct TenantChanges(
             return minVerificationInterval.Error;
         }
 
-        return new TenantChanges(displayName, defaultSubjects, eventsSupported, inactivityTimeout.Value, minVerificationInterval.Value);
+        var disabled = Optional<bool>.Absent;
+        if (json.TryGetProperty(DisabledMember, out var disabledValue))
+        {
+            if (disabledValue.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+            {
+                return OperationError.Invalid($"'{DisabledMember}' must be true or false.");
+            }
+
+            disabled = Optional<bool>.Of(disabledValue.GetBoolean());
+        }
+
+        return new TenantChanges(displayName, defaultSubjects, eventsSupported, inactivityTimeout.Value, minVerificationInterval.Value, disabled);
     }
 
     // A stream setting in whole seconds: a non-negative integer (0 turns it off), or null for the hub default.

@@ -57,7 +57,8 @@ public interface IStreamGrain : IGrainWithStringKey
     [AlwaysInterleave, Alias("Poll")]
     Task<PollAnswer> Poll(PollCall call);
 
-    /// <summary>Activates the stream and lets it resume whatever is due (after the silo it lived on died).</summary>
+    /// <summary>Activates the stream and lets it resume whatever is due (after the silo it lived on died, or its tenant
+    /// was enabled again).</summary>
     [AlwaysInterleave, Alias("Wake")]
     Task Wake();
 

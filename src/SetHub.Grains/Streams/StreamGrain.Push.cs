@@ -20,6 +20,10 @@ internal sealed partial class StreamGrain
     private int _unrecorded;
     private int _failures;
     private DateTimeOffset? _nextAttemptAt;
+    private bool _heldByTenant;
+
+    // How often a stream of a disabled tenant looks again, in case the wake-up its tenant sends on enabling is lost.
+    private static readonly TimeSpan TenantHoldRecheck = TimeSpan.FromMinutes(1);
 
     private bool IsPushStream => Config?.DeliveryMethod == SsfConstants.DeliveryMethods.Push;
 
@@ -122,6 +126,14 @@ internal sealed partial class StreamGrain
                 ResetBackoff(write);
                 break;
 
+            case PushOutcomeKind.Held:
+                // Not an attempt: the tenant is disabled. Enabling it wakes the stream (ReleaseTenantHold).
+                set.Attempts--;
+                _heldByTenant = true;
+                _nextAttemptAt = _time.GetUtcNow() + TenantHoldRecheck;
+                ScheduleUpkeep();
+                return;
+
             case PushOutcomeKind.Retryable when request.ConfigVersion != config.Version:
                 // Failed against an endpoint or secret that has changed since: try the new one at once.
                 Pump();
@@ -142,6 +154,16 @@ internal sealed partial class StreamGrain
         if (_window.Count < _window.Capacity / 2)
         {
             RefillWhenHeldOrLow(config);
+        }
+    }
+
+    /// <summary>Pushes at once again after the tenant was enabled.</summary>
+    private void ReleaseTenantHold()
+    {
+        if (_heldByTenant)
+        {
+            _heldByTenant = false;
+            _nextAttemptAt = null;
         }
     }
 

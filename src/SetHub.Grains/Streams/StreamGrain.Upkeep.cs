@@ -54,6 +54,7 @@ internal sealed partial class StreamGrain
     {
         if (Config is not null && !_fenced)
         {
+            ReleaseTenantHold();
             await UpkeepAsync();
         }
     }

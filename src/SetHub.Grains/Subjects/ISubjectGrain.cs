@@ -19,8 +19,9 @@ public sealed record SubjectEntry(
 /// <summary>An opt-out as a subject grain holds it.</summary>
 /// <param name="SubjectKey">The opted-out subject's key.</param>
 /// <param name="SubjectJson">Its canonical JSON.</param>
+/// <param name="CreatedAt">When it opted out.</param>
 [GenerateSerializer, Immutable, Alias("SetHub.OptOutEntry")]
-public sealed record OptOutEntry([property: Id(0)] string SubjectKey, [property: Id(1)] string SubjectJson);
+public sealed record OptOutEntry([property: Id(0)] string SubjectKey, [property: Id(1)] string SubjectJson, [property: Id(2)] DateTimeOffset CreatedAt);
 
 /// <summary>Everything filed under one simple identifier: the candidates fan-out and opt-out decisions look at.</summary>
 /// <param name="Streams">Stream subject rows.</param>

@@ -24,7 +24,7 @@ internal sealed class SubjectGrain(ISubjectStore store) : Grain, ISubjectGrain
         _streams = rows.Streams.ToDictionary(
             row => (row.StreamId, row.SubjectKey),
             row => new SubjectEntry(row.StreamId, row.SubjectKey, row.SubjectJson, row.Included, row.Verified, row.CreatedAt));
-        _optOuts = rows.OptOuts.ToDictionary(row => row.SubjectKey, row => new OptOutEntry(row.SubjectKey, row.SubjectJson), StringComparer.Ordinal);
+        _optOuts = rows.OptOuts.ToDictionary(row => row.SubjectKey, row => new OptOutEntry(row.SubjectKey, row.SubjectJson, row.CreatedAt), StringComparer.Ordinal);
         Publish();
     }
 

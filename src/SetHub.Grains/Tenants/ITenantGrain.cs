@@ -17,6 +17,12 @@ public interface ITenantGrain : IGrainWithStringKey
     [Alias("Put")]
     Task<Outcome<TenantPutResult>> Put(string? body);
 
+    /// <summary>Deletes the tenant and everything it owns: streams with their SETs and subjects, receivers, opt-outs,
+    /// keys. It is gone for every caller on every silo before this returns.</summary>
+    /// <returns><see langword="false"/> when there is no such tenant.</returns>
+    [Alias("Delete")]
+    Task<bool> Delete();
+
     /// <summary>The settings, or <see langword="null"/> when there is no tenant.</summary>
     [AlwaysInterleave, Alias("Get")]
     Task<TenantData?> Get();

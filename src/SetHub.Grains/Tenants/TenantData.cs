@@ -13,18 +13,19 @@ public sealed record TenantData(
     [property: Id(4)] TimeSpan? InactivityTimeout,
     [property: Id(5)] TimeSpan? MinVerificationInterval,
     [property: Id(6)] DateTimeOffset CreatedAt,
-    [property: Id(7)] DateTimeOffset UpdatedAt)
+    [property: Id(7)] DateTimeOffset UpdatedAt,
+    [property: Id(8)] bool Disabled = false)
 {
     /// <summary>From Core's model.</summary>
     public static TenantData From(Tenant tenant)
     {
         ArgumentNullException.ThrowIfNull(tenant);
         return new TenantData(tenant.TenantId, tenant.DisplayName, tenant.DefaultSubjects, tenant.EventsSupported?.ToArray(),
-            tenant.InactivityTimeout, tenant.MinVerificationInterval, tenant.CreatedAt, tenant.UpdatedAt);
+            tenant.InactivityTimeout, tenant.MinVerificationInterval, tenant.CreatedAt, tenant.UpdatedAt, tenant.Disabled);
     }
 
     /// <summary>To Core's model.</summary>
-    public Tenant ToTenant() => new(TenantId, DisplayName, DefaultSubjects, EventsSupported, InactivityTimeout, MinVerificationInterval, CreatedAt, UpdatedAt);
+    public Tenant ToTenant() => new(TenantId, DisplayName, DefaultSubjects, EventsSupported, InactivityTimeout, MinVerificationInterval, CreatedAt, UpdatedAt, Disabled);
 }
 
 /// <summary>A receiver, without its credential.</summary>

@@ -20,6 +20,8 @@ namespace SetHub.Grains.Tenants;
 internal sealed partial class TenantGrain(
     [PersistentState("tenant", GrainStorageNames.Tenants)] IPersistentState<TenantState> state,
     ITenantDirectoryStore directory,
+    ISubjectStore subjects,
+    IIdempotencyStore idempotencyKeys,
     ISecretProtector protector,
     TenantBroadcast broadcast,
     StreamGrainReferences streamGrains,
@@ -37,12 +39,13 @@ internal sealed partial class TenantGrain(
     private TenantSnapshot? _snapshot;
     private TenantDirectory? _directorySnapshot;
 
-    private TenantData? Tenant => state.State.Tenant;
+    // A tenant being deleted is gone for every caller.
+    private TenantData? Tenant => state.State.Deleting ? null : state.State.Tenant;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _tenantId = this.GetPrimaryKeyString();
-        if (Tenant is null)
+        if (state.State.Tenant is null)
         {
             return;
         }
@@ -58,8 +61,8 @@ internal sealed partial class TenantGrain(
             _streams[stream.StreamId] = stream;
         }
 
-        // Jobs a crash interrupted: revocations half done, events_delivered half recomputed.
-        if (state.State.RecomputePending || _receivers.Values.Any(receiver => receiver.Revoked))
+        // Jobs a crash interrupted: a deletion, revocations half done, events_delivered half recomputed.
+        if (state.State.Deleting || state.State.RecomputePending || _receivers.Values.Any(receiver => receiver.Revoked))
         {
             this.RegisterGrainTimer(ResumeJobsAsync, new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan) { Interleave = true });
         }
@@ -67,6 +70,12 @@ internal sealed partial class TenantGrain(
 
     public async Task<Outcome<TenantPutResult>> Put(string? body)
     {
+        if (state.State.Deleting)
+        {
+            return Outcome<TenantPutResult>.Failed(Core.Results.OperationError.Conflict(
+                $"Tenant '{_tenantId}' is being deleted; create it again once the deletion is done.") with { RetryAfter = TimeSpan.FromSeconds(5) });
+        }
+
         using var document = body is null ? null : JsonDocument.Parse(body);
         var changes = TenantChanges.Parse(document?.RootElement);
         if (!changes.IsSuccess)
@@ -100,6 +109,12 @@ internal sealed partial class TenantGrain(
         if (state.State.RecomputePending)
         {
             await RecomputeEventsDeliveredAsync();
+        }
+
+        // Streams held while the tenant was disabled push what they hold at once, not at their next check.
+        if (before.Disabled && !updated.Disabled)
+        {
+            await Task.WhenAll(_streams.Keys.Select(streamId => StreamGrain(streamId).Wake()));
         }
 
         return Outcome<TenantPutResult>.Success(new TenantPutResult(state.State.Tenant, Created: false, Token: null));
@@ -278,6 +293,12 @@ internal sealed partial class TenantGrain(
     {
         try
         {
+            if (state.State.Deleting)
+            {
+                await FinishDeletionAsync();
+                return;
+            }
+
             foreach (var receiver in _receivers.Values.Where(row => row.Revoked).ToArray())
             {
                 await FinishRevocationAsync(receiver);

@@ -20,4 +20,9 @@ public sealed class TenantState
     /// changed (R93): a crash half-way resumes the job on the next activation.</summary>
     [Id(3)]
     public bool RecomputePending { get; set; }
+
+    /// <summary>Set while the tenant is being deleted: it no longer exists for any caller, and a crash half-way resumes
+    /// the deletion on the next activation.</summary>
+    [Id(4)]
+    public bool Deleting { get; set; }
 }

@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using SetHub.Core.Delivery;
 using SetHub.Grains.Delivery;
+using SetHub.Snapshots;
 
 namespace SetHub.Delivery;
 
@@ -11,7 +12,7 @@ namespace SetHub.Delivery;
 /// activation that is awaiting it. A receiver that hangs holds one sender for its request timeout and nothing else: its stream still answers
 /// management calls, and every other stream keeps flowing.
 /// </summary>
-internal sealed class PushDispatcher(IPushTransport transport, IOptions<DeliveryOptions> options) : BackgroundService, IPushDispatcher
+internal sealed class PushDispatcher(IPushTransport transport, TenantSnapshots tenants, IOptions<DeliveryOptions> options) : BackgroundService, IPushDispatcher
 {
     private static readonly PushOutcome NotSent = new(PushOutcomeKind.Retryable, "not sent: the node is stopping");
 
@@ -61,11 +62,23 @@ internal sealed class PushDispatcher(IPushTransport transport, IOptions<Delivery
     {
         try
         {
+            // Checked at the last moment, from the silo's snapshot, which a disabling tenant updates on every silo before
+            // its PUT answers: after that answer, nothing of the tenant leaves.
+            if (await tenants.GetAsync(request.Stream.TenantId) is not { Tenant.Disabled: false })
+            {
+                return PushOutcome.TenantDisabled;
+            }
+
             return PushOutcome.Classify(await transport.SendAsync(request.EndpointUrl, request.AuthorizationHeader, request.Token, stoppingToken));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             return NotSent;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // The tenant's snapshot could not be fetched (its grain unreachable for now): try again later.
+            return new PushOutcome(PushOutcomeKind.Retryable, $"not sent: the tenant could not be checked ({exception.GetType().Name})");
         }
     }
 }

@@ -19,6 +19,7 @@ internal static class AdminEndpoints
         var tenant = admin.MapGroup("/tenants/{tenantId}").RequireAuthorization(SetHubPolicies.TenantAdmin);
         tenant.MapPut(string.Empty, PutTenant);
         tenant.MapGet(string.Empty, GetTenant);
+        tenant.MapDelete(string.Empty, DeleteTenant).RequireAuthorization(SetHubPolicies.Operator);
         tenant.MapPost("/receivers", RegisterReceiver);
         tenant.MapGet("/receivers", ListReceivers);
         tenant.MapGet("/receivers/{receiverId}", GetReceiver);
@@ -37,14 +38,14 @@ internal static class AdminEndpoints
     }
 
     private static async Task<Results<Created<TenantResponse>, Ok<TenantResponse>, JsonHttpResult<ErrorResponse>>> PutTenant(
-        string tenantId, JsonBody body, TenantAdministration tenants, ITransmitterUrls urls)
+        string tenantId, JsonBody body, TenantAdministration tenants, ITransmitterUrls urls, HttpContext http)
     {
         if (body.Error is { } invalid)
         {
             return ApiResults.Error(invalid);
         }
 
-        var result = await tenants.PutAsync(tenantId, body.Root);
+        var result = await tenants.PutAsync(tenantId, body.Root, http.User.GetCaller());
         if (!result.IsSuccess)
         {
             return ApiResults.Error(result.Error);
@@ -62,6 +63,9 @@ internal static class AdminEndpoints
         var tenant = await tenants.GetAsync(tenantId);
         return tenant.IsSuccess ? TypedResults.Ok(ToResponse(tenant.Value, urls, token: null)) : ApiResults.Error(tenant.Error);
     }
+
+    private static async Task<Results<NoContent, JsonHttpResult<ErrorResponse>>> DeleteTenant(string tenantId, TenantAdministration tenants) =>
+        ApiResults.NoContentOr(await tenants.DeleteAsync(tenantId));
 
     private static async Task<Results<Created<ReceiverResponse>, JsonHttpResult<ErrorResponse>>> RegisterReceiver(
         string tenantId, JsonBody body, TenantAdministration tenants)
@@ -144,6 +148,7 @@ internal static class AdminEndpoints
             tenant.EffectiveEventsSupported,
             StreamManagementEndpoints.Seconds(tenant.InactivityTimeout),
             StreamManagementEndpoints.Seconds(tenant.MinVerificationInterval),
+            tenant.Disabled,
             urls.Issuer(tenant.TenantId),
             urls.JwksUri(tenant.TenantId),
             urls.ConfigurationUrl(tenant.TenantId),

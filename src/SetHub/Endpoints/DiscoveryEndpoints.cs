@@ -10,7 +10,8 @@ using SetHub.Snapshots;
 
 namespace SetHub.Endpoints;
 
-/// <summary>Public, unauthenticated transmitter discovery (SSF 1.0 §7) and the JWKS of each tenant.</summary>
+/// <summary>Public, unauthenticated transmitter discovery (SSF 1.0 §7) and the JWKS of each tenant. A disabled tenant's
+/// discovery answers 403; its JWKS stays published, so SETs already delivered can still be verified.</summary>
 internal static class DiscoveryEndpoints
 {
     private static readonly string[] DeliveryMethods = [SsfConstants.DeliveryMethods.Push, SsfConstants.DeliveryMethods.Poll];
@@ -57,6 +58,11 @@ internal static class DiscoveryEndpoints
         if (tenant is null)
         {
             return ApiResults.Error(Core.Results.OperationError.NotFound("No transmitter is configured at this issuer."));
+        }
+
+        if (tenant.Disabled)
+        {
+            return ApiResults.Error(Core.Results.OperationError.Forbidden("This transmitter is disabled."));
         }
 
         response.Headers.CacheControl = "public, max-age=300";

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using SetHub.Core.Events;
 using SetHub.Http;
 using SetHub.Json;
 using SetHub.Publishing;
@@ -17,16 +18,39 @@ internal static class EventEndpoints
 
     // 202: every SET is committed before the answer, so an accepted event is delivered or dead-lettered, never lost.
     private static async Task<Results<Accepted<PublishResponse>, JsonHttpResult<ErrorResponse>>> Publish(
-        string tenantId, JsonBody body, Publisher publisher, CancellationToken cancellationToken)
+        string tenantId,
+        JsonBody body,
+        HttpRequest request,
+        Publisher publisher,
+        IdempotentPublisher idempotentPublisher,
+        HttpResponse response,
+        CancellationToken cancellationToken)
     {
         if (body.Error is { } invalid)
         {
             return ApiResults.Error(invalid);
         }
 
-        var published = await publisher.PublishAsync(tenantId, body.Root, cancellationToken);
-        return published.IsSuccess
-            ? TypedResults.Accepted((string?)null, new PublishResponse(published.Value.Transaction, published.Value.Streams))
-            : ApiResults.Error(published.Error);
+        var keys = request.Headers[IdempotencyKeys.HeaderName];
+        if (keys.Count > 1)
+        {
+            return ApiResults.Error(Core.Results.OperationError.Invalid($"Send one '{IdempotencyKeys.HeaderName}' header."));
+        }
+
+        var idempotencyKey = keys.Count == 1 ? IdempotencyKeys.Unquote(keys[0]!) : null;
+        var published = idempotencyKey is null
+            ? await publisher.PublishAsync(tenantId, body.Root, cancellationToken)
+            : await idempotentPublisher.PublishAsync(tenantId, idempotencyKey, body.Root, cancellationToken);
+        if (!published.IsSuccess)
+        {
+            return ApiResults.Error(published.Error);
+        }
+
+        if (published.Value.Replayed)
+        {
+            response.Headers[IdempotencyKeys.ReplayedHeaderName] = "true";
+        }
+
+        return TypedResults.Accepted((string?)null, new PublishResponse(published.Value.Transaction, published.Value.Streams));
     }
 }

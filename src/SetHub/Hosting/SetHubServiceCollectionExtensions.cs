@@ -61,6 +61,8 @@ internal static class SetHubServiceCollectionExtensions
         services.AddSingleton<StreamAdministration>();
         services.AddSingleton<StreamRendering>();
         services.AddSingleton<Publisher>();
+        services.AddSingleton<IdempotentPublisher>();
+        services.AddHostedService<IdempotencyKeyPurge>();
         services.AddSingleton<LongPolls>();
 
         // The core authentication services only: bearer tokens need no cookies, hence no data protection key ring.

@@ -64,6 +64,7 @@ internal sealed record TenantResponse(
     IReadOnlyList<string>? EventsSupported,
     int? InactivityTimeout,
     int? MinVerificationInterval,
+    bool Disabled,
     string Issuer,
     string JwksUri,
     string SsfConfigurationUrl,

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using SetHub.Core.Results;
+using SetHub.Core.Security;
 using SetHub.Core.Tenants;
 using SetHub.Grains.Tenants;
 
@@ -10,7 +11,7 @@ namespace SetHub.Management;
 internal sealed class TenantAdministration(IGrainFactory grains, Core.Storage.ITenantDirectoryStore directory)
 {
     /// <summary>Creates or updates a tenant from a PUT body.</summary>
-    public async Task<Result<TenantPutResult>> PutAsync(string tenantId, JsonElement body)
+    public async Task<Result<TenantPutResult>> PutAsync(string tenantId, JsonElement body, Caller caller)
     {
         if (!TenantIds.IsValid(tenantId))
         {
@@ -24,8 +25,18 @@ internal sealed class TenantAdministration(IGrainFactory grains, Core.Storage.IT
             return changes.Error;
         }
 
+        // A tenant cannot lift (or impose) its own suspension.
+        if (changes.Value.Disabled.IsPresent && caller.Kind != TokenKind.Operator)
+        {
+            return OperationError.Forbidden($"Only the operator may set '{TenantChanges.DisabledMember}'.");
+        }
+
         return (await Tenant(tenantId).Put(body.GetRawText())).ToResult();
     }
+
+    /// <summary>Deletes a tenant and everything it owns.</summary>
+    public async Task<OperationError?> DeleteAsync(string tenantId) =>
+        TenantIds.IsValid(tenantId) && await Tenant(tenantId).Delete() ? null : NoSuchTenant(tenantId);
 
     /// <summary>Reads a tenant.</summary>
     public async Task<Result<TenantData>> GetAsync(string tenantId) =>

@@ -17,7 +17,8 @@ namespace SetHub.Publishing;
 /// <summary>The answer to a publish: the <c>txn</c> the SETs share, and how many streams got one.</summary>
 /// <param name="Transaction">The <c>txn</c>.</param>
 /// <param name="Streams">The number of streams a SET is queued for.</param>
-internal sealed record PublishResult(string Transaction, int Streams);
+/// <param name="Replayed">Whether this is the stored answer to an earlier request under the same Idempotency-Key.</param>
+internal sealed record PublishResult(string Transaction, int Streams, bool Replayed = false);
 
 /// <summary>
 /// Publishes one event of a tenant (SSF 1.0 §4): validate, find the streams it goes to (from the silo's snapshot of the
@@ -35,7 +36,8 @@ internal sealed class Publisher(IGrainFactory grains, StreamGrainReferences stre
     // dead node to be declared dead, well inside a publisher's own timeout.
     private static readonly TimeSpan RetryBudget = TimeSpan.FromSeconds(5);
 
-    public async Task<Result<PublishResult>> PublishAsync(string tenantId, JsonElement body, CancellationToken cancellationToken)
+    /// <summary>Publishes; <paramref name="transaction"/> is the <c>txn</c> when the body names none (else a new one).</summary>
+    public async Task<Result<PublishResult>> PublishAsync(string tenantId, JsonElement body, CancellationToken cancellationToken, string? transaction = null)
     {
         var parsed = PublishRequest.Parse(body);
         if (!parsed.IsSuccess)
@@ -48,13 +50,20 @@ internal sealed class Publisher(IGrainFactory grains, StreamGrainReferences stre
             return OperationError.NotFound($"No tenant '{tenantId}'.");
         }
 
+        if (view.Tenant.Disabled)
+        {
+            return OperationError.Forbidden($"The tenant '{tenantId}' is disabled: it takes no events.");
+        }
+
         var request = parsed.Value;
-        var transaction = request.Transaction ?? Identifiers.New(time);
+        transaction = request.Transaction ?? transaction ?? Identifiers.New(time);
         var subjects = SubjectKeys.IndexKeys(request.Subject).Select(indexKey => grains.GetGrain<ISubjectGrain>(SubjectGrainKeys.For(tenantId, indexKey))).ToArray();
         var deadline = time.GetUtcNow() + RetryBudget;
         var directory = snapshots.GetDirectoryAsync(tenantId); // fetched, if it must be, while the subjects are looked up
         var lookups = await Task.WhenAll(subjects.Select(subject => TransientRetry.RunAsync(subject.Lookup, deadline, time)));
-        var optOuts = lookups.SelectMany(lookup => lookup.OptOuts).Select(optOut => (optOut.SubjectKey, optOut.SubjectJson)).ToArray();
+        // An opt-out older than the tenant belongs to a deleted tenant of the same id, still in a subject grain's memory.
+        var optOuts = lookups.SelectMany(lookup => lookup.OptOuts).Where(optOut => optOut.CreatedAt >= view.Tenant.CreatedAt)
+            .Select(optOut => (optOut.SubjectKey, optOut.SubjectJson)).ToArray();
 
         // RISC 1.0 §2.8: an opted-out subject gets no further events; opt-in is announced whatever the state. A repeated
         // opt-out is still recorded: it may name identifiers the first did not (another alias).
@@ -155,8 +164,8 @@ internal sealed class Publisher(IGrainFactory grains, StreamGrainReferences stre
 
     private async Task RecordOptOutAsync(string tenantId, SubjectIdentifier subject)
     {
-        var optOut = new OptOutEntry(SubjectKeys.Key(subject), subject.CanonicalJson);
         var now = time.GetUtcNow();
+        var optOut = new OptOutEntry(SubjectKeys.Key(subject), subject.CanonicalJson, now);
         await Task.WhenAll(SubjectKeys.IndexKeys(subject).Select(indexKey =>
             grains.GetGrain<ISubjectGrain>(SubjectGrainKeys.For(tenantId, indexKey)).RecordOptOut(optOut, now)));
     }

@@ -53,7 +53,7 @@ internal sealed partial class BearerTokenHandler(
         var hash = BearerTokens.Hash(token);
         if (operatorCredential.Matches(hash))
         {
-            return Success(Caller.Operator);
+            return Success(Caller.Operator, tenantDisabled: false);
         }
 
         // The token names its tenant; the credential is looked up within that tenant only (in this silo's snapshot of
@@ -62,12 +62,12 @@ internal sealed partial class BearerTokenHandler(
         {
             if (BearerTokens.HashesEqual(view.TokenHash, hash))
             {
-                return Success(new Caller(TokenKind.Tenant, tenantId, null));
+                return Success(new Caller(TokenKind.Tenant, tenantId, null), view.Tenant.Disabled);
             }
 
             if (view.FindReceiver(hash) is { } receiverId)
             {
-                return Success(new Caller(TokenKind.Receiver, tenantId, receiverId));
+                return Success(new Caller(TokenKind.Receiver, tenantId, receiverId), view.Tenant.Disabled);
             }
         }
 
@@ -91,8 +91,9 @@ internal sealed partial class BearerTokenHandler(
     protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
     {
         Response.StatusCode = StatusCodes.Status403Forbidden;
-        LogRejected(StatusCodes.Status403Forbidden, "This token may not use this endpoint.");
-        await ErrorBody.WriteAsync(Context, Context.GetEndpoint(), SsfConstants.Errors.AccessDenied, "This token may not use this endpoint.");
+        var description = Context.User.IsTenantDisabled() ? "The tenant is disabled." : "This token may not use this endpoint.";
+        LogRejected(StatusCodes.Status403Forbidden, description);
+        await ErrorBody.WriteAsync(Context, Context.GetEndpoint(), SsfConstants.Errors.AccessDenied, description);
     }
 
     // A handler is made per request: the logger is looked up only when there is something to log.
@@ -108,6 +109,6 @@ internal sealed partial class BearerTokenHandler(
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Method} {Path} answered {Status}: {Reason} (request {RequestId})")]
     private static partial void LogRejected(ILogger logger, string method, string path, int status, string reason, string requestId);
 
-    private static AuthenticateResult Success(Caller caller) =>
-        AuthenticateResult.Success(new AuthenticationTicket(SetHubClaims.ToPrincipal(caller, SchemeName), SchemeName));
+    private static AuthenticateResult Success(Caller caller, bool tenantDisabled) =>
+        AuthenticateResult.Success(new AuthenticationTicket(SetHubClaims.ToPrincipal(caller, SchemeName, tenantDisabled), SchemeName));
 }

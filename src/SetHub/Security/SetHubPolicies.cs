@@ -4,7 +4,7 @@ using SetHub.Core.Security;
 namespace SetHub.Security;
 
 /// <summary>Who may call what. A tenant or receiver token only ever acts on the tenant named in the route; on another
-/// tenant's routes it is authenticated but forbidden (403).</summary>
+/// tenant's routes it is authenticated but forbidden (403), and so is every token of a disabled tenant.</summary>
 internal static class SetHubPolicies
 {
     /// <summary>The operator only.</summary>
@@ -19,9 +19,9 @@ internal static class SetHubPolicies
     public static AuthorizationBuilder AddSetHubPolicies(this AuthorizationBuilder builder) => builder
         .AddPolicy(Operator, policy => policy.RequireAssertion(context => Caller(context)?.Kind == TokenKind.Operator))
         .AddPolicy(TenantAdmin, policy => policy.RequireAssertion(context => Caller(context) is { } caller &&
-            (caller.Kind == TokenKind.Operator || (caller.Kind == TokenKind.Tenant && IsRouteTenant(context, caller)))))
+            (caller.Kind == TokenKind.Operator || (caller.Kind == TokenKind.Tenant && IsRouteTenant(context, caller) && !context.User.IsTenantDisabled()))))
         .AddPolicy(Receiver, policy => policy.RequireAssertion(context => Caller(context) is { } caller &&
-            caller.Kind == TokenKind.Receiver && IsRouteTenant(context, caller)));
+            caller.Kind == TokenKind.Receiver && IsRouteTenant(context, caller) && !context.User.IsTenantDisabled()));
 
     private static Caller? Caller(AuthorizationHandlerContext context) =>
         context.User.Identity?.IsAuthenticated == true ? context.User.GetCaller() : null;

@@ -65,6 +65,24 @@ public sealed class ClusterTests : IAsyncLifetime
             var read = await HttpJson.SendAsync(client, HttpMethod.Get, $"/tenants/acme/ssf/streams?stream_id={Id(stream)}", null, HttpStatusCode.OK);
             Assert.Equal("changed on node 2", read.GetProperty("description").GetString());
         }
+
+        // An Idempotency-Key used on node 0 is known to nodes 1 and 2: they answer the first answer and queue nothing.
+        var body = $$"""{"events":{"{{SessionRevoked}}":{} },"sub_id":{"format":"opaque","id":"user-1"} }""";
+        var answers = new List<string>();
+        foreach (var node in new[] { 0, 1, 2 })
+        {
+            using var client = _cluster.Client(node, SetHubCluster.AdminToken);
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/admin/tenants/acme/events") { Content = TestTenant.Json(body) };
+            request.Headers.Add("Idempotency-Key", "cluster-key");
+            using var response = await client.SendAsync(request, Cancel);
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            Assert.Equal(node != 0, response.Headers.Contains("Idempotent-Replayed"));
+            answers.Add((await TestTenant.ReadJsonAsync(response)).GetRawText());
+        }
+
+        Assert.Single(answers.Distinct());
+        var keyed = await HttpJson.SendAsync(viaNode2, HttpMethod.Post, new Uri(pollUrl).PathAndQuery, """{"returnImmediately":true}""", HttpStatusCode.OK);
+        Assert.Single(keyed.GetProperty("sets").EnumerateObject());
     }
 
     [Fact]

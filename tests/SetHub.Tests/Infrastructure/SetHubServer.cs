@@ -86,12 +86,44 @@ public class SetHubServer : IAsyncLifetime
         }
     }
 
-    /// <summary>Everything the store holds, as text, to show what is (and is not) stored.</summary>
-    public async Task<string> ReadStoreAsync(CancellationToken cancellationToken)
+    /// <summary>Everything the store holds, as text, to show what is (and is not) stored. With
+    /// <paramref name="rowsOnly"/>, SQLite is read row by row, not byte by byte: what a deletion removed may still sit in
+    /// the file's free pages until they are reused, as in any database file.</summary>
+    public async Task<string> ReadStoreAsync(CancellationToken cancellationToken, bool rowsOnly = false)
     {
         var text = new StringBuilder();
         switch (StorageMode)
         {
+            case "Sqlite" when rowsOnly:
+                await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={DatabasePath}"))
+                {
+                    await connection.OpenAsync(cancellationToken);
+                    var tables = new List<string>();
+                    await using (var list = new Microsoft.Data.Sqlite.SqliteCommand("SELECT name FROM sqlite_master WHERE type = 'table'", connection))
+                    await using (var reader = await list.ExecuteReaderAsync(cancellationToken))
+                    {
+                        while (await reader.ReadAsync(cancellationToken))
+                        {
+                            tables.Add(reader.GetString(0));
+                        }
+                    }
+
+                    foreach (var table in tables)
+                    {
+                        await using var dump = new Microsoft.Data.Sqlite.SqliteCommand($"SELECT * FROM \"{table}\"", connection);
+                        await using var rows = await dump.ExecuteReaderAsync(cancellationToken);
+                        while (await rows.ReadAsync(cancellationToken))
+                        {
+                            for (var i = 0; i < rows.FieldCount; i++)
+                            {
+                                text.AppendLine(rows.IsDBNull(i) ? string.Empty : rows.GetValue(i) is byte[] bytes ? Encoding.Latin1.GetString(bytes) : Convert.ToString(rows.GetValue(i), System.Globalization.CultureInfo.InvariantCulture));
+                            }
+                        }
+                    }
+                }
+
+                break;
+
             case "Postgres":
                 await using (var connection = new Npgsql.NpgsqlConnection(_connectionString))
                 {

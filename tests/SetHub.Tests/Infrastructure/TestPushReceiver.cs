@@ -107,6 +107,27 @@ public sealed class TestPushReceiver : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits for the next push to <paramref name="name"/> that is not one of SetHub's own control SETs
+    /// (verification, stream-updated).</summary>
+    public async Task<ReceivedPush> NextEventAsync(string name, TimeSpan? timeout = null)
+    {
+        while (true)
+        {
+            var push = await NextAsync(name, timeout);
+            if (!push.Body.Contains('.', StringComparison.Ordinal) || !IsControl(push.Body))
+            {
+                return push;
+            }
+        }
+    }
+
+    /// <summary>Whether a compact SET carries an SSF control event.</summary>
+    public static bool IsControl(string set)
+    {
+        var payload = System.Text.Encoding.UTF8.GetString(Microsoft.IdentityModel.Tokens.Base64UrlEncoder.DecodeBytes(set.Split('.')[1]));
+        return payload.Contains("/ssf/event-type/", StringComparison.Ordinal);
+    }
+
     /// <summary>Takes every push that reached <paramref name="name"/> so far, without waiting.</summary>
     public IReadOnlyList<ReceivedPush> Drain(string name)
     {
