@@ -178,12 +178,14 @@ internal static class PostgresLogBatch
         if (redrives.Length > 0)
         {
             AddStatement(batch, $"""
-                UPDATE set_log l SET pos = v.p, state = {Queued}, queued_at = v.q, attempts = 0, last_error = NULL
-                FROM unnest(@t, @s, @e, @j, @p, @q) AS v(t, s, e, j, p, q) {Fenced}
+                UPDATE set_log l SET pos = v.p, state = {Queued}, created_at = v.q, queued_at = v.q, attempts = 0, last_error = NULL,
+                    jti = v.nj, token = v.tok
+                FROM unnest(@t, @s, @e, @j, @p, @q, @nj, @tok) AS v(t, s, e, j, p, q, nj, tok) {Fenced}
                 WHERE l.tenant_id = v.t AND l.stream_id = v.s AND l.jti = v.j AND l.state = {Dead}
                 """,
                 [.. StreamColumns(redrives.Select(row => row.write)), Text("j", redrives.Select(row => row.redrive.Jti)),
-                 Bigint("p", redrives.Select(row => row.redrive.Position)), Bigint("q", redrives.Select(row => row.redrive.QueuedAt.ToDb()))]);
+                 Bigint("p", redrives.Select(row => row.redrive.Position)), Bigint("q", redrives.Select(row => row.redrive.QueuedAt.ToDb())),
+                 Text("nj", redrives.Select(row => row.redrive.NewJti)), Text("tok", redrives.Select(row => row.redrive.NewToken))]);
         }
 
         var appends = writes.SelectMany(write => write.Write.Appends.Select(entry => (write, entry))).ToArray();

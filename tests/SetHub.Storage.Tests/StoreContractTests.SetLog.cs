@@ -141,7 +141,7 @@ public abstract partial class StoreContractTests
     }
 
     [Fact]
-    public async Task Redrive_QueuesADeadLetterAgain_AtItsNewPosition_WithAFreshClock()
+    public async Task Redrive_QueuesADeadLetterAgain_ReissuedAtItsNewPosition_WithAFreshClock()
     {
         var claim = await SetLog.ClaimAsync(StreamA, "silo-1", 10, Cancel);
         var epoch = claim.Head.Epoch;
@@ -150,15 +150,25 @@ public abstract partial class StoreContractTests
         dead.DeadLetters.Add(new DeadLetterMark(Entry(1, 1).Position, "expired", 5));
         await SetLog.WriteAsync(StreamA, epoch, dead, Cancel);
 
+        var letter = Assert.Single(await SetLog.ListDeadLettersAsync(StreamA, 10, Cancel));
+        Assert.Equal(Entry(1, 1).Token, letter.Token); // what a re-issue reads its claims from
+
         var later = Now.AddHours(1);
         var redrive = new LogWrite();
-        redrive.Redrives.Add(new Redrive("jti-1-1", Entry(1, 3).Position, later));
+        redrive.Redrives.Add(new Redrive("jti-1-1", Entry(1, 3).Position, later, "jti-new", "token-new"));
         await SetLog.WriteAsync(StreamA, epoch, redrive, Cancel);
 
         var queued = await SetLog.ReadAsync(StreamA, long.MinValue, 10, cancellationToken: Cancel);
-        Assert.Equal(["jti-1-2", "jti-1-1"], queued.Select(entry => entry.Jti));
-        Assert.Equal((later, 0, (string?)null), (queued[1].QueuedAt, queued[1].Attempts, queued[1].LastError));
+        Assert.Equal(["jti-1-2", "jti-new"], queued.Select(entry => entry.Jti));
+        Assert.Equal((later, 0, (string?)null, "token-new", Entry(1, 1).EventType), (queued[1].QueuedAt, queued[1].Attempts, queued[1].LastError, queued[1].Token, queued[1].EventType));
         Assert.Empty(await SetLog.ListDeadLettersAsync(StreamA, 10, Cancel));
+
+        // The new jti is the SET's now: acknowledging it removes it; the old one names nothing.
+        var ack = new LogWrite();
+        ack.RemovalsByJti.Add("jti-1-1");
+        ack.RemovalsByJti.Add("jti-new");
+        await SetLog.WriteAsync(StreamA, epoch, ack, Cancel);
+        Assert.Equal(["jti-1-2"], (await SetLog.ReadAsync(StreamA, long.MinValue, 10, cancellationToken: Cancel)).Select(entry => entry.Jti));
     }
 
     [Fact]

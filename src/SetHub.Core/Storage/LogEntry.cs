@@ -30,7 +30,8 @@ public sealed record LogEntry(
 /// <param name="QueuedAt">When its MaxDeliveryAge clock started (creation or the last re-drive).</param>
 /// <param name="Attempts">How many times delivery was attempted.</param>
 /// <param name="LastError">Why it was dead-lettered.</param>
-public sealed record DeadLetter(string Jti, string EventType, DateTimeOffset CreatedAt, DateTimeOffset QueuedAt, int Attempts, string? LastError);
+/// <param name="Token">The compact SET (a re-drive re-issues it from these claims).</param>
+public sealed record DeadLetter(string Jti, string EventType, DateTimeOffset CreatedAt, DateTimeOffset QueuedAt, int Attempts, string? LastError, string Token);
 
 /// <summary>Queue depth of one stream, as stored.</summary>
 /// <param name="Queued">SETs waiting to be delivered.</param>

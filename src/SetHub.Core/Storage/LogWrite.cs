@@ -14,11 +14,13 @@ public readonly record struct LogRemoval(long Position, string Jti);
 public readonly record struct DeadLetterMark(long Position, string Error, int Attempts);
 
 /// <summary>A dead letter queued again at a new position, at the end of the stream's log, with a fresh MaxDeliveryAge
-/// clock.</summary>
+/// clock, as a re-issued SET: a new <c>jti</c> and token (<c>Signing.SetReissue</c>) replace the old ones.</summary>
 /// <param name="Jti">The dead letter's <c>jti</c>.</param>
 /// <param name="Position">Its new position.</param>
-/// <param name="QueuedAt">When its clock restarts.</param>
-public readonly record struct Redrive(string Jti, long Position, DateTimeOffset QueuedAt);
+/// <param name="QueuedAt">When its clock restarts (and the re-issued SET's <c>iat</c>).</param>
+/// <param name="NewJti">The re-issued SET's <c>jti</c>.</param>
+/// <param name="NewToken">The re-issued SET.</param>
+public readonly record struct Redrive(string Jti, long Position, DateTimeOffset QueuedAt, string NewJti, string NewToken);
 
 /// <summary>The push state to store in the head: consecutive failures and the next attempt.</summary>
 /// <param name="Failures">Consecutive failures; 0 after a success.</param>
@@ -27,8 +29,7 @@ public readonly record struct HeadUpdate(int Failures, DateTimeOffset? NextAttem
 
 /// <summary>
 /// Everything one turn of a stream grain changes in its log, committed together (and, by the silo's committer,
-/// together with other streams' writes, without depending on them). Removals come before appends, so a re-driven
-/// <c>jti</c> can leave the dead letters and re-enter the queue in one write.
+/// together with other streams' writes, without depending on them).
 /// </summary>
 public sealed class LogWrite
 {

@@ -72,5 +72,5 @@ public interface IStreamGrain : IGrainWithStringKey
 
     /// <summary>Queues dead letters again (all, or those named), with a fresh MaxDeliveryAge clock.</summary>
     [Alias("Redrive")]
-    Task<Outcome<int>> Redrive(string[]? jtis);
+    Task<Outcome<RedriveData>> Redrive(string[]? jtis);
 }

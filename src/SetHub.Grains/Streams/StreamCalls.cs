@@ -107,3 +107,15 @@ public sealed record DeadLetterData(
     [property: Id(3)] DateTimeOffset QueuedAt,
     [property: Id(4)] int Attempts,
     [property: Id(5)] string? LastError);
+
+/// <summary>A dead letter re-driven as a re-issued SET.</summary>
+/// <param name="Jti">The dead letter's <c>jti</c>.</param>
+/// <param name="NewJti">The re-issued SET's <c>jti</c>.</param>
+[GenerateSerializer, Immutable, Alias("SetHub.ReissuedSet")]
+public sealed record ReissuedSet([property: Id(0)] string Jti, [property: Id(1)] string NewJti);
+
+/// <summary>What a re-drive did.</summary>
+/// <param name="Count">Dead letters queued again.</param>
+/// <param name="Reissued">The first 1,000 of them, with their new <c>jti</c>s.</param>
+[GenerateSerializer, Immutable, Alias("SetHub.RedriveData")]
+public sealed record RedriveData([property: Id(0)] int Count, [property: Id(1)] ReissuedSet[] Reissued);

@@ -1,6 +1,8 @@
+using Microsoft.Extensions.Logging;
 using SetHub.Core.Delivery;
 using SetHub.Core.Events;
 using SetHub.Core.Results;
+using SetHub.Core.Signing;
 using SetHub.Core.Storage;
 using SetHub.Core.Streams;
 using SetHub.Core.Subjects;
@@ -90,26 +92,29 @@ internal sealed partial class StreamGrain
         return null;
     }
 
-    public async Task<Outcome<int>> Redrive(string[]? jtis)
+    public async Task<Outcome<RedriveData>> Redrive(string[]? jtis)
     {
         if (Config is not { } config)
         {
-            return Outcome<int>.Failed(NoSuchStream());
+            return Outcome<RedriveData>.Failed(NoSuchStream());
         }
 
         if (config.Status == StreamStatus.Disabled)
         {
-            return Outcome<int>.Failed(OperationError.Conflict("The stream is disabled and holds no events; enable it before re-driving."));
+            return Outcome<RedriveData>.Failed(OperationError.Conflict("The stream is disabled and holds no events; enable it before re-driving."));
         }
 
         await EnsureLogAsync();
         await FlushWritesAsync();
         var wanted = jtis is null ? null : new HashSet<string>(jtis, StringComparer.Ordinal);
         var count = 0;
+        var reissued = new List<ReissuedSet>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         while (true)
         {
-            // Dead letters are re-queued at the end of the log, a page at a time, with a fresh MaxDeliveryAge clock.
+            // Dead letters are re-queued at the end of the log, a page at a time, with a fresh MaxDeliveryAge clock, and
+            // re-issued: a new jti and a fresh iat, signed with the active key (SetReissue), so a receiver that refuses
+            // aged SETs takes them now.
             var page = (await _log.ListDeadLettersAsync(_key, RedrivePage))
                 .Where(letter => (wanted is null || wanted.Contains(letter.Jti)) && seen.Add(letter.Jti))
                 .ToArray();
@@ -118,14 +123,25 @@ internal sealed partial class StreamGrain
                 break;
             }
 
+            var key = await _keys.GetActiveKeyAsync(_key.TenantId, config.SigningAlgorithm);
             var write = new LogWrite();
             var now = _time.GetUtcNow();
             foreach (var letter in page)
             {
-                write.Redrives.Add(new Redrive(letter.Jti, NextPosition(), now));
+                var jti = SetReissue.NewJti();
+                write.Redrives.Add(new Redrive(letter.Jti, NextPosition(), now, jti, SetReissue.Reissue(letter.Token, jti, now, key)));
             }
 
             await CommitAsync(write);
+            foreach (var redrive in write.Redrives)
+            {
+                LogReissued(_logger, _key, redrive.Jti, redrive.NewJti);
+                if (reissued.Count < RedrivePage)
+                {
+                    reissued.Add(new ReissuedSet(redrive.Jti, redrive.NewJti));
+                }
+            }
+
             count += page.Length;
         }
 
@@ -136,9 +152,10 @@ internal sealed partial class StreamGrain
             _ = RefillAsync(); // it catches its own failures
         }
 
-        return Outcome<int>.Success(count);
+        return Outcome<RedriveData>.Success(new RedriveData(count, [.. reissued]));
     }
 
+    // Dead letters re-driven per write, and re-issued jtis listed in the answer (every one is in the log).
     private const int RedrivePage = 1000;
 
     private bool IsOwnSubject(SubjectIdentifier subject) =>
@@ -160,4 +177,7 @@ internal sealed partial class StreamGrain
     }
 
     private static SetToAppend ToAppend(SignedSet set) => new(set.Jti, set.Token, set.EventType, set.IssuedAt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stream {Stream}: dead letter {Jti} re-driven, re-issued as {NewJti}.")]
+    private static partial void LogReissued(ILogger logger, StreamKey stream, string jti, string newJti);
 }

@@ -64,7 +64,7 @@ public sealed class AzureTableSetLog : ISetLog, IDisposable
         var rows = await _log.QueryPartitionAsync(
             TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey gt {"q"} and RowKey lt {AfterSets} and State eq {Dead}"),
             cancellationToken,
-            ["RowKey", "Jti", "EventType", "CreatedAt", "QueuedAt", "Attempts", "LastError"],
+            ["RowKey", "Jti", "EventType", "CreatedAt", "QueuedAt", "Attempts", "LastError", .. TokenProperties],
             limit);
         return [.. rows.Select(ReadDeadLetter)];
     }

@@ -31,7 +31,8 @@ internal static class LogEntities
 
     /// <summary>Token properties: <c>Token</c>, then <c>Token1</c> to <c>Token7</c> (8 × 32 Ki characters is the 256 KiB of
     /// <see cref="LogLimits.MaxTokenLength"/>).</summary>
-    private static readonly string[] TokenProperties = ["Token", "Token1", "Token2", "Token3", "Token4", "Token5", "Token6", "Token7"];
+    /// <summary>The properties a token is stored in, in order.</summary>
+    public static readonly string[] TokenProperties = ["Token", "Token1", "Token2", "Token3", "Token4", "Token5", "Token6", "Token7"];
 
     /// <summary>The first row key after every SET row (<c>q…</c>) and before the <c>jti</c> rows.</summary>
     public const string AfterSets = "r";
@@ -91,7 +92,8 @@ internal static class LogEntities
         row.GetTime("CreatedAt"),
         row.GetTime("QueuedAt"),
         row.GetInt32("Attempts") ?? 0,
-        row.GetString("LastError"));
+        row.GetString("LastError"),
+        ReadToken(row));
 
     /// <summary>The token, joined from its chunks.</summary>
     public static string ReadToken(TableEntity row)

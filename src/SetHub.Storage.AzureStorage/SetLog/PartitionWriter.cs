@@ -220,18 +220,14 @@ internal sealed class PartitionWriter(TableClient log, LogOwners owners)
         {
             if (await FindByJtiAsync(partition, redrive.Jti) is { State: Dead } letter)
             {
-                var queued = new TableEntity(letter.Row) { RowKey = SetKey(redrive.Position), ETag = default };
-                queued["State"] = Queued;
-                queued["QueuedAt"] = redrive.QueuedAt;
-                queued["Attempts"] = 0;
-                queued.Remove("LastError");
-                queued.Remove("odata.etag");
-                queued.Remove("Timestamp");
+                // The re-issued SET replaces the dead letter: a new row at its new position, under its new jti.
+                var reissued = new LogEntry(redrive.Position, redrive.NewJti, redrive.NewToken, letter.Row.GetText("EventType"), letter.Row.GetFlag("IsControl"), redrive.QueuedAt);
                 units.Add(Change(
                     operation,
                     Delete(partition, letter.Row.RowKey),
-                    new TableTransactionAction(TableTransactionActionType.Add, queued),
-                    new TableTransactionAction(TableTransactionActionType.UpdateReplace, JtiRow(partition, redrive.Jti, redrive.Position), ETag.All)));
+                    Delete(partition, JtiKey(redrive.Jti)),
+                    new TableTransactionAction(TableTransactionActionType.Add, SetRow(partition, reissued, stream)),
+                    new TableTransactionAction(TableTransactionActionType.Add, JtiRow(partition, redrive.NewJti, redrive.Position))));
             }
         }
 

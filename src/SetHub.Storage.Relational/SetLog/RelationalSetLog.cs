@@ -40,7 +40,7 @@ public sealed class RelationalSetLog(RelationalDatabase database, LogCommitter c
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         return await connection.CreateCommand(null, $"""
-                SELECT jti, event_type, created_at, queued_at, attempts, last_error FROM set_log
+                SELECT jti, event_type, created_at, queued_at, attempts, last_error, token FROM set_log
                 WHERE tenant_id = @tenant_id AND stream_id = @stream_id AND state = {Dead}
                 ORDER BY pos
                 LIMIT @limit
@@ -48,7 +48,7 @@ public sealed class RelationalSetLog(RelationalDatabase database, LogCommitter c
             .WithStream(stream)
             .With("@limit", (long)limit)
             .QueryAsync(
-                reader => new DeadLetter(reader.GetString(0), reader.GetString(1), reader.GetTime(2), reader.GetTime(3), reader.GetInt32(4), reader.GetNullableString(5)),
+                reader => new DeadLetter(reader.GetString(0), reader.GetString(1), reader.GetTime(2), reader.GetTime(3), reader.GetInt32(4), reader.GetNullableString(5), reader.GetString(6)),
                 cancellationToken);
     }
 

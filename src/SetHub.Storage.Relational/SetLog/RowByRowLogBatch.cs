@@ -29,10 +29,11 @@ internal static class RowByRowLogBatch
 
     private static readonly RowStatement Redrive = new(
         $"""
-        UPDATE set_log SET pos = @pos, state = {Queued}, queued_at = @queued_at, attempts = 0, last_error = NULL
+        UPDATE set_log SET pos = @pos, state = {Queued}, created_at = @queued_at, queued_at = @queued_at, attempts = 0, last_error = NULL,
+            jti = @new_jti, token = @token
         WHERE tenant_id = @tenant_id AND stream_id = @stream_id AND jti = @jti AND state = {Dead}
         """,
-        "@tenant_id", "@stream_id", "@pos", "@queued_at", "@jti");
+        "@tenant_id", "@stream_id", "@pos", "@queued_at", "@new_jti", "@token", "@jti");
 
     private static readonly RowStatement Append = new(
         $"""
@@ -124,7 +125,7 @@ internal static class RowByRowLogBatch
 
         foreach (var redrive in write.Redrives)
         {
-            await statements.Bind(Redrive, tenant, streamId, redrive.Position, redrive.QueuedAt.ToDb(), redrive.Jti).ExecuteNonQueryAsync(cancellationToken);
+            await statements.Bind(Redrive, tenant, streamId, redrive.Position, redrive.QueuedAt.ToDb(), redrive.NewJti, redrive.NewToken, redrive.Jti).ExecuteNonQueryAsync(cancellationToken);
         }
 
         foreach (var entry in write.Appends)

@@ -89,8 +89,10 @@ internal static class AdminStreamEndpoints
             return ApiResults.Error(invalid);
         }
 
-        var count = await administration.RedriveAsync(tenantId, streamId, body.Root);
-        return count.IsSuccess ? TypedResults.Ok(new RedriveResponse(count.Value)) : ApiResults.Error(count.Error);
+        var redriven = await administration.RedriveAsync(tenantId, streamId, body.Root);
+        return redriven.IsSuccess
+            ? TypedResults.Ok(new RedriveResponse(redriven.Value.Count, redriven.Value.Reissued.ToDictionary(set => set.Jti, set => set.NewJti, StringComparer.Ordinal)))
+            : ApiResults.Error(redriven.Error);
     }
 
     private static AdminStreamResponse ToResponse(StreamData stream, QueueResponse? queue) => new(

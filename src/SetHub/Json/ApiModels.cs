@@ -46,8 +46,9 @@ internal sealed record SubjectListResponse(IReadOnlyList<StreamSubjectResponse> 
 /// excludes it (an ALL stream's removed subject), the receiver's <c>verified</c> flag, and when it was recorded.</summary>
 internal sealed record StreamSubjectResponse(System.Text.Json.JsonElement Subject, bool Included, bool Verified, DateTimeOffset CreatedAt);
 
-/// <summary>The answer to a re-drive.</summary>
-internal sealed record RedriveResponse(int Redriven);
+/// <summary>The answer to a re-drive: how many dead letters were queued again, and (for the first 1,000) the
+/// <c>jti</c> each was re-issued under, by its old <c>jti</c>.</summary>
+internal sealed record RedriveResponse(int Redriven, IReadOnlyDictionary<string, string> Reissued);
 
 /// <summary>A delivery error body in the RFC 8935 §2.3 shape: <c>{"err": …, "description": …}</c>.</summary>
 internal sealed record DeliveryErrorResponse(string Err, string Description)

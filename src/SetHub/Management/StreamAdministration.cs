@@ -66,8 +66,8 @@ internal sealed class StreamAdministration(IGrainFactory grains, StreamGrainRefe
         return (await Stream(tenantId, streamId).ListDeadLetters(limit ?? 100)).ToResult();
     }
 
-    /// <summary>Queues dead letters again: <c>{}</c> for all, or <c>{"jtis": [...]}</c>.</summary>
-    public async Task<Result<int>> RedriveAsync(string tenantId, string streamId, JsonElement body)
+    /// <summary>Queues dead letters again, re-issued: <c>{}</c> for all, or <c>{"jtis": [...]}</c>.</summary>
+    public async Task<Result<RedriveData>> RedriveAsync(string tenantId, string streamId, JsonElement body)
     {
         var jtis = ManagementRequests.ParseRedrive(body, MaxDeadLetters);
         if (!jtis.IsSuccess)

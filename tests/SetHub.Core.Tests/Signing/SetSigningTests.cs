@@ -97,6 +97,51 @@ public sealed class SetSigningTests
         Assert.Equal(200, tokens.Distinct().Count());
     }
 
+    [Theory]
+    [InlineData(SsfConstants.Algorithms.ES256)]
+    [InlineData(SsfConstants.Algorithms.RS256)]
+    public void Reissue_KeepsEveryClaim_ButJtiAndIat_AndSignsWithTheGivenKey(string algorithm)
+    {
+        var oldRecord = SigningKeyGenerator.Generate("acme", SsfConstants.Algorithms.ES256, _protector, Now);
+        using var oldKey = SigningKey.Load(oldRecord, _protector);
+        var record = SigningKeyGenerator.Generate("acme", algorithm, _protector, Now);
+        using var key = SigningKey.Load(record, _protector);
+        var original = new SetClaims("https://hub.example.com/tenants/acme", "https://rp.example.com", "jti-1", Now.ToUnixTimeSeconds(),
+            """{"format":"email","email":"a@example.com"}""", SsfConstants.CaepEvents.SessionRevoked, """{"initiating_entity":"policy"}""",
+            Transaction: "txn-1", TimeOfEvent: 1700000000).Sign(oldKey);
+
+        var jti = SetReissue.NewJti();
+        var reissued = SetReissue.Reissue(original, jti, Now.AddDays(2), key);
+
+        var parts = reissued.Split('.');
+        Assert.True(Verify(record.PublicJwk, algorithm, parts));
+        using var before = JsonDocument.Parse(Base64Url.DecodeFromChars(original.Split('.')[1]));
+        using var after = JsonDocument.Parse(Base64Url.DecodeFromChars(parts[1]));
+        Assert.Equal(jti, after.RootElement.GetProperty("jti").GetString());
+        Assert.Equal(Now.AddDays(2).ToUnixTimeSeconds(), after.RootElement.GetProperty("iat").GetInt64());
+        Assert.Equal(
+            before.RootElement.EnumerateObject().Select(claim => claim.Name),
+            after.RootElement.EnumerateObject().Select(claim => claim.Name)); // same claims, same order
+        foreach (var claim in before.RootElement.EnumerateObject().Where(claim => claim.Name is not ("jti" or "iat")))
+        {
+            Assert.Equal(claim.Value.GetRawText(), after.RootElement.GetProperty(claim.Name).GetRawText());
+        }
+
+        Assert.Equal(22, jti.Length);
+        Assert.NotEqual(jti, SetReissue.NewJti());
+    }
+
+    [Theory]
+    [InlineData("not-a-jws")]
+    [InlineData("a.W10.c")] // payload "[]"
+    public void Reissue_RefusesWhatIsNotASet(string token)
+    {
+        var record = SigningKeyGenerator.Generate("acme", SsfConstants.Algorithms.ES256, _protector, Now);
+        using var key = SigningKey.Load(record, _protector);
+
+        Assert.Throws<FormatException>(() => SetReissue.Reissue(token, "jti", Now, key));
+    }
+
     private static bool Verify(string publicJwk, string algorithm, string[] parts)
     {
         using var jwk = JsonDocument.Parse(publicJwk);

@@ -135,21 +135,32 @@ public sealed class PushDeliveryTests(SetHubServer server) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Push_DeadLetters_CanBeRedriven()
+    public async Task Push_DeadLetters_CanBeRedriven_AsReissuedSets()
     {
-        var (tenant, _, name, stream) = await NewPushStreamAsync(authorization: null);
+        // Interop: a receiver refuses SETs older than its own age limit, so a re-drive re-issues each dead letter: a new
+        // jti and a fresh iat, every other claim as it was (same txn), signed with the tenant's active key.
+        var (tenant, receiver, name, stream) = await NewPushStreamAsync(authorization: null);
         _receiver.Script(name, ReceiverBehavior.RejectInvalidRequest);
-        await tenant.PublishAsync(TestTenant.Event(Alice));
-        var rejected = await _receiver.NextAsync(name);
+        var published = await tenant.PublishAsync(TestTenant.Event(Alice, payload: """{"initiating_entity":"policy"}"""));
+        var rejected = await receiver.ValidateSetAsync((await _receiver.NextAsync(name)).Body);
         await WaitForDeadLettersAsync(tenant, stream, 1);
+        _receiver.Drain(name); // a new stream's refused SET is tried a few times before it is dead-lettered
         _receiver.Script(name, ReceiverBehavior.Accept);
+        await Task.Delay(TimeSpan.FromSeconds(1.1), Cancel); // so the fresh iat is a later second
 
         using var admin = server.CreateClient(tenant.Token);
         using var redrive = await admin.PostAsync($"/admin/tenants/{tenant.TenantId}/streams/{Id(stream)}/dead-letters:redrive", TestTenant.Json("{}"), Cancel);
 
         Assert.Equal(HttpStatusCode.OK, redrive.StatusCode);
-        Assert.Equal(1, (await TestTenant.ReadJsonAsync(redrive)).GetProperty("redriven").GetInt32());
-        Assert.Equal(rejected.Body, (await _receiver.NextAsync(name)).Body);
+        var answer = await TestTenant.ReadJsonAsync(redrive);
+        Assert.Equal(1, answer.GetProperty("redriven").GetInt32());
+        var reissued = await receiver.ValidateSetAsync((await _receiver.NextAsync(name)).Body);
+        Assert.NotEqual(rejected.Id, reissued.Id);
+        Assert.Equal(reissued.Id, answer.GetProperty("reissued").GetProperty(rejected.Id).GetString());
+        Assert.True(reissued.IssuedAt > rejected.IssuedAt);
+        Assert.Equal(published.GetProperty("txn").GetString(), TestReceiver.Claim(reissued, "txn").GetString());
+        Assert.Equal(TestReceiver.Event(rejected).Payload.GetRawText(), TestReceiver.Event(reissued).Payload.GetRawText());
+        Assert.Equal(TestReceiver.Claim(rejected, "sub_id").GetRawText(), TestReceiver.Claim(reissued, "sub_id").GetRawText());
         Assert.Equal(0, (await DeadLettersAsync(tenant, stream)).GetArrayLength());
     }
 
