@@ -85,10 +85,10 @@ internal static class PostgresLogBatch
         });
 
         batch.BatchCommands.Add(Command($"""
-            SELECT k.t, k.s, r.pos, r.jti, r.token, r.event_type, r.is_control, r.queued_at, r.attempts, r.last_error
+            SELECT k.t, k.s, r.pos, r.jti, r.token, r.event_type, r.is_control, r.queued_at, r.attempts, r.last_error, r.txn
             FROM unnest(@t, @s) AS k(t, s)
             CROSS JOIN LATERAL (
-                SELECT pos, jti, token, event_type, is_control, queued_at, attempts, last_error FROM set_log
+                SELECT pos, jti, token, event_type, is_control, queued_at, attempts, last_error, txn FROM set_log
                 WHERE tenant_id = k.t AND stream_id = k.s AND state = {Queued}
                 ORDER BY pos LIMIT @limit) r
             ORDER BY k.t, k.s, r.pos
@@ -142,7 +142,8 @@ internal static class PostgresLogBatch
 
         const string Fenced = "JOIN set_heads h ON h.tenant_id = v.t AND h.stream_id = v.s AND h.epoch = v.e";
 
-        var removals = writes.SelectMany(write => write.Write.Removals.Select(removal => (write, position: removal.Position))).ToArray();
+        var removals = writes.Where(write => write.Write.RemovedAt is null)
+            .SelectMany(write => write.Write.Removals.Select(removal => (write, position: removal.Position))).ToArray();
         if (removals.Length > 0)
         {
             AddStatement(batch, $"""
@@ -152,7 +153,23 @@ internal static class PostgresLogBatch
                 [.. StreamColumns(removals.Select(row => row.write)), Bigint("p", removals.Select(row => row.position))]);
         }
 
-        var removalsByJti = writes.SelectMany(write => write.Write.RemovalsByJti.Select(jti => (write, jti))).ToArray();
+        // Kept for the trace: the state and time, without the token (nothing sends it again).
+        var done = writes.Where(write => write.Write.RemovedAt is not null)
+            .SelectMany(write => write.Write.Removals.Select(removal => (write, removal))).ToArray();
+        if (done.Length > 0)
+        {
+            AddStatement(batch, $"""
+                UPDATE set_log l SET state = v.st, done_at = v.at, attempts = v.a, token = ''
+                FROM unnest(@t, @s, @e, @p, @st, @at, @a) AS v(t, s, e, p, st, at, a) {Fenced}
+                WHERE l.tenant_id = v.t AND l.stream_id = v.s AND l.pos = v.p AND l.state = {Queued}
+                """,
+                [.. StreamColumns(done.Select(row => row.write)), Bigint("p", done.Select(row => row.removal.Position)),
+                 Int("st", done.Select(row => DoneState(row.removal.Acknowledged))), Bigint("at", done.Select(row => row.write.Write.RemovedAt!.Value.ToDb())),
+                 Int("a", done.Select(row => row.removal.Attempts))]);
+        }
+
+        var removalsByJti = writes.Where(write => write.Write.RemovedAt is null)
+            .SelectMany(write => write.Write.RemovalsByJti.Select(jti => (write, jti))).ToArray();
         if (removalsByJti.Length > 0)
         {
             AddStatement(batch, $"""
@@ -160,6 +177,29 @@ internal static class PostgresLogBatch
                 WHERE l.tenant_id = v.t AND l.stream_id = v.s AND l.jti = v.j AND l.state = {Queued}
                 """,
                 [.. StreamColumns(removalsByJti.Select(row => row.write)), Text("j", removalsByJti.Select(row => row.jti))]);
+        }
+
+        var doneByJti = writes.Where(write => write.Write.RemovedAt is not null)
+            .SelectMany(write => write.Write.RemovalsByJti.Select(jti => (write, jti))).ToArray();
+        if (doneByJti.Length > 0)
+        {
+            AddStatement(batch, $"""
+                UPDATE set_log l SET state = {Acknowledged}, done_at = v.at, token = ''
+                FROM unnest(@t, @s, @e, @j, @at) AS v(t, s, e, j, at) {Fenced}
+                WHERE l.tenant_id = v.t AND l.stream_id = v.s AND l.jti = v.j AND l.state = {Queued}
+                """,
+                [.. StreamColumns(doneByJti.Select(row => row.write)), Text("j", doneByJti.Select(row => row.jti)),
+                 Bigint("at", doneByJti.Select(row => row.write.Write.RemovedAt!.Value.ToDb()))]);
+        }
+
+        var purges = writes.Where(write => write.Write.PurgeDoneBefore is not null).ToArray();
+        if (purges.Length > 0)
+        {
+            AddStatement(batch, $"""
+                DELETE FROM set_log l USING unnest(@t, @s, @e, @cut) AS v(t, s, e, cut) {Fenced}
+                WHERE l.tenant_id = v.t AND l.stream_id = v.s AND l.state IN ({Delivered}, {Acknowledged}) AND l.done_at < v.cut
+                """,
+                [.. StreamColumns(purges), Bigint("cut", purges.Select(write => write.Write.PurgeDoneBefore!.Value.ToDb()))]);
         }
 
         var deadLetters = writes.SelectMany(write => write.Write.DeadLetters.Select(letter => (write, letter))).ToArray();
@@ -179,7 +219,7 @@ internal static class PostgresLogBatch
         {
             AddStatement(batch, $"""
                 UPDATE set_log l SET pos = v.p, state = {Queued}, created_at = v.q, queued_at = v.q, attempts = 0, last_error = NULL,
-                    jti = v.nj, token = v.tok
+                    jti = v.nj, token = v.tok, reissued_from = l.jti
                 FROM unnest(@t, @s, @e, @j, @p, @q, @nj, @tok) AS v(t, s, e, j, p, q, nj, tok) {Fenced}
                 WHERE l.tenant_id = v.t AND l.stream_id = v.s AND l.jti = v.j AND l.state = {Dead}
                 """,
@@ -193,9 +233,9 @@ internal static class PostgresLogBatch
         {
             var inserted = new HashSet<(string, string, string)>();
             batch.BatchCommands.Add(Command($"""
-                INSERT INTO set_log (tenant_id, stream_id, pos, jti, token, event_type, is_control, created_at, queued_at, attempts, state)
-                SELECT v.t, v.s, v.p, v.j, v.tok, v.et, v.c, v.q, v.q, 0, {Queued}
-                FROM unnest(@t, @s, @e, @p, @j, @tok, @et, @c, @q) AS v(t, s, e, p, j, tok, et, c, q) {Fenced}
+                INSERT INTO set_log (tenant_id, stream_id, pos, jti, token, event_type, is_control, created_at, queued_at, attempts, state, txn)
+                SELECT v.t, v.s, v.p, v.j, v.tok, v.et, v.c, v.q, v.q, 0, {Queued}, v.txn
+                FROM unnest(@t, @s, @e, @p, @j, @tok, @et, @c, @q, @txn) AS v(t, s, e, p, j, tok, et, c, q, txn) {Fenced}
                 ORDER BY v.t, v.s, v.p
                 ON CONFLICT (tenant_id, stream_id, jti) DO NOTHING
                 RETURNING tenant_id, stream_id, jti
@@ -203,7 +243,7 @@ internal static class PostgresLogBatch
                 [.. StreamColumns(appends.Select(row => row.write)), Bigint("p", appends.Select(row => row.entry.Position)),
                  Text("j", appends.Select(row => row.entry.Jti)), Text("tok", appends.Select(row => row.entry.Token)),
                  Text("et", appends.Select(row => row.entry.EventType)), new NpgsqlParameter<bool[]>("c", [.. appends.Select(row => row.entry.IsControl)]),
-                 Bigint("q", appends.Select(row => row.entry.QueuedAt.ToDb()))]));
+                 Bigint("q", appends.Select(row => row.entry.QueuedAt.ToDb())), NullableText("txn", appends.Select(row => row.entry.Transaction))]));
             readers.Add(async reader =>
             {
                 while (await reader.ReadAsync(cancellationToken))
@@ -277,6 +317,8 @@ internal static class PostgresLogBatch
     }
 
     private static NpgsqlParameter<string[]> Text(string name, IEnumerable<string> values) => new(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. values] };
+
+    private static NpgsqlParameter<string?[]> NullableText(string name, IEnumerable<string?> values) => new(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. values] };
 
     private static NpgsqlParameter<long[]> Bigint(string name, IEnumerable<long> values) => new(name, NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = [.. values] };
 

@@ -21,6 +21,11 @@ public sealed class DeliveryOptions
     /// is dead-lettered with its last error. Default: 3 days.</summary>
     public TimeSpan MaxDeliveryAge { get; set; } = TimeSpan.FromDays(3);
 
+    /// <summary>How long a delivered (or acknowledged) SET stays findable by the event trace
+    /// (<c>GET /admin/tenants/{id}/events/{txn}</c> and <c>…/sets/{jti}</c>), and how long a publish retried with the same
+    /// <c>txn</c> keeps finding it instead of queueing it again. 0 forgets delivered SETs at once. Default: 24 hours.</summary>
+    public TimeSpan TraceRetention { get; set; } = TimeSpan.FromHours(24);
+
     /// <summary>How long one push request may take before it counts as a timeout. Default: 10 seconds.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
 

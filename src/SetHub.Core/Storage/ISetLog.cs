@@ -21,6 +21,11 @@ public interface ISetLog
     /// only control SETs.</summary>
     Task<IReadOnlyList<LogEntry>> ReadAsync(StreamKey stream, long afterPosition, int limit, bool controlOnly = false, CancellationToken cancellationToken = default);
 
+    /// <summary>The event trace: a tenant's SETs with this <c>txn</c> (<paramref name="transaction"/>) or this
+    /// <c>jti</c>, in every state: queued, dead-lettered, or delivered or acknowledged and not yet purged. Not a hot
+    /// path: a store may answer it with a scan.</summary>
+    Task<IReadOnlyList<LoggedSet>> FindAsync(string tenantId, string? transaction, string? jti, CancellationToken cancellationToken = default);
+
     /// <summary>Lists a stream's dead letters, oldest first.</summary>
     Task<IReadOnlyList<DeadLetter>> ListDeadLettersAsync(StreamKey stream, int limit, CancellationToken cancellationToken = default);
 

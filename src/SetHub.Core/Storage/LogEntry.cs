@@ -6,13 +6,16 @@ namespace SetHub.Core.Storage;
 /// </summary>
 /// <param name="Position">Its place in the stream's log.</param>
 /// <param name="Jti">Its <c>jti</c>, unique within the stream: appending an existing one is a no-op.</param>
-/// <param name="Token">The compact JWS, signed once; every (re)delivery sends these exact bytes.</param>
+/// <param name="Token">The compact JWS, signed once; every redelivery sends these exact bytes (an explicit re-drive
+/// re-issues the SET under a new <c>jti</c>).</param>
 /// <param name="EventType">The event type URI.</param>
 /// <param name="IsControl">Whether it is an SSF control event (verification, stream-updated), delivered whatever the
 /// stream's status (SSF 1.0 §8.1.2.1).</param>
 /// <param name="QueuedAt">When its MaxDeliveryAge clock started: when it was appended, or last re-driven.</param>
 /// <param name="Attempts">Delivery attempts so far.</param>
 /// <param name="LastError">The error of its last failed attempt, if any.</param>
+/// <param name="Transaction">The <c>txn</c> of the publish it came from (none for control SETs): the event trace finds
+/// a publish's SETs by it.</param>
 public sealed record LogEntry(
     long Position,
     string Jti,
@@ -21,7 +24,8 @@ public sealed record LogEntry(
     bool IsControl,
     DateTimeOffset QueuedAt,
     int Attempts = 0,
-    string? LastError = null);
+    string? LastError = null,
+    string? Transaction = null);
 
 /// <summary>A dead-lettered SET: not deliverable, kept for inspection and re-drive.</summary>
 /// <param name="Jti">Its <c>jti</c>.</param>
@@ -37,4 +41,51 @@ public sealed record DeadLetter(string Jti, string EventType, DateTimeOffset Cre
 /// <param name="Queued">SETs waiting to be delivered.</param>
 /// <param name="QueuedControl">Of those, SSF control SETs (delivered even while the stream is paused).</param>
 /// <param name="DeadLettered">Dead-lettered SETs.</param>
-public sealed record LogCounts(int Queued, int QueuedControl, int DeadLettered);
+/// <param name="LastDoneAt">When a SET of the stream was last delivered or acknowledged, as far as the trace retention
+/// remembers.</param>
+public sealed record LogCounts(int Queued, int QueuedControl, int DeadLettered, DateTimeOffset? LastDoneAt = null);
+
+/// <summary>Where a SET of a stream's log stands, as stored.</summary>
+public enum LoggedSetState
+{
+    /// <summary>Waiting to be delivered (or acknowledged).</summary>
+    Queued,
+
+    /// <summary>Dead-lettered.</summary>
+    DeadLettered,
+
+    /// <summary>Pushed and accepted by the receiver.</summary>
+    Delivered,
+
+    /// <summary>Polled and acknowledged by the receiver.</summary>
+    Acknowledged,
+}
+
+/// <summary>A SET as the event trace finds it in a stream's log: queued, dead-lettered, or done and kept for
+/// <c>DeliveryOptions.TraceRetention</c>.</summary>
+/// <param name="StreamId">Its stream.</param>
+/// <param name="Position">Its position in the stream's log.</param>
+/// <param name="Jti">Its <c>jti</c>.</param>
+/// <param name="Transaction">Its <c>txn</c>, if any.</param>
+/// <param name="EventType">The event type.</param>
+/// <param name="IsControl">Whether it is an SSF control SET.</param>
+/// <param name="State">Where it stands.</param>
+/// <param name="CreatedAt">When it was queued (its <c>iat</c>).</param>
+/// <param name="DoneAt">When it was delivered or acknowledged.</param>
+/// <param name="Attempts">Delivery attempts recorded (at dead-lettering or delivery; the stream grain knows the
+/// current count of a queued SET).</param>
+/// <param name="LastError">The last error recorded.</param>
+/// <param name="ReissuedFrom">For a SET a re-drive re-issued: the <c>jti</c> of the dead letter it replaced.</param>
+public sealed record LoggedSet(
+    string StreamId,
+    long Position,
+    string Jti,
+    string? Transaction,
+    string EventType,
+    bool IsControl,
+    LoggedSetState State,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? DoneAt,
+    int Attempts,
+    string? LastError,
+    string? ReissuedFrom);

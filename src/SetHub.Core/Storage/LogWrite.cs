@@ -1,11 +1,13 @@
 namespace SetHub.Core.Storage;
 
-/// <summary>A queued SET that left the queue (delivered, acknowledged or dropped). The <c>jti</c> goes with the
-/// position because a store may index the log by both (Azure Table keeps a <c>jti</c> row beside each SET's row, and
-/// removes the two together).</summary>
+/// <summary>A queued SET that left the queue: delivered or acknowledged. The <c>jti</c> goes with the position because a
+/// store may index the log by both (Azure Table keeps a <c>jti</c> row beside each SET's row, and removes the two
+/// together).</summary>
 /// <param name="Position">Its position.</param>
 /// <param name="Jti">Its <c>jti</c>.</param>
-public readonly record struct LogRemoval(long Position, string Jti);
+/// <param name="Attempts">Its delivery attempts, this one included.</param>
+/// <param name="Acknowledged">Whether it was acknowledged by a poll (else pushed and accepted).</param>
+public readonly record struct LogRemoval(long Position, string Jti, int Attempts = 1, bool Acknowledged = false);
 
 /// <summary>A SET moved to the dead letters, with why.</summary>
 /// <param name="Position">Its position.</param>
@@ -42,6 +44,14 @@ public sealed class LogWrite
     /// <summary>Queued SETs removed by <c>jti</c> (acknowledgements of SETs the grain does not hold in memory).</summary>
     public List<string> RemovalsByJti { get; } = [];
 
+    /// <summary>When the removals happened. With a time, removed SETs are kept, marked delivered or acknowledged, for
+    /// the event trace (and found again by a publish retried with the same <c>jti</c>) until a later write purges them
+    /// (<see cref="PurgeDoneBefore"/>); without one, they are deleted at once.</summary>
+    public DateTimeOffset? RemovedAt { get; set; }
+
+    /// <summary>Delete this stream's delivered and acknowledged SETs done before this time (the trace retention ended).</summary>
+    public DateTimeOffset? PurgeDoneBefore { get; set; }
+
     /// <summary>Queued SETs to dead-letter.</summary>
     public List<DeadLetterMark> DeadLetters { get; } = [];
 
@@ -64,7 +74,7 @@ public sealed class LogWrite
     /// <summary>Whether there is nothing to write.</summary>
     public bool IsEmpty =>
         Appends.Count == 0 && Removals.Count == 0 && RemovalsByJti.Count == 0 && DeadLetters.Count == 0 &&
-        Redrives.Count == 0 && ExpireQueuedBefore is null && !DropQueuedEvents && Head is null;
+        Redrives.Count == 0 && ExpireQueuedBefore is null && !DropQueuedEvents && Head is null && PurgeDoneBefore is null;
 }
 
 /// <summary>How a log write ended.</summary>

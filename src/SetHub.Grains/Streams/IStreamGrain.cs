@@ -66,6 +66,10 @@ public interface IStreamGrain : IGrainWithStringKey
     [Alias("GetOverview")]
     Task<Outcome<StreamOverview>> GetOverview();
 
+    /// <summary>The live state of queued SETs, for the event trace.</summary>
+    [Alias("GetProgress")]
+    Task<Outcome<SetProgressAnswer>> GetProgress(long[] positions);
+
     /// <summary>The dead letters, oldest first.</summary>
     [Alias("ListDeadLetters")]
     Task<Outcome<DeadLetterData[]>> ListDeadLetters(int limit);

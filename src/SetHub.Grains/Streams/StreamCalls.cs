@@ -1,17 +1,20 @@
 
 namespace SetHub.Grains.Streams;
 
-/// <summary>A signed SET to append to a stream's log. Its bytes are final: they are never rewritten.</summary>
+/// <summary>A signed SET to append to a stream's log. Its bytes are final: every redelivery sends them as they are
+/// (an explicit re-drive issues a new SET instead).</summary>
 /// <param name="Jti">Its <c>jti</c>: appending one the stream already has is a no-op.</param>
 /// <param name="Token">The compact JWS.</param>
 /// <param name="EventType">The event type URI.</param>
 /// <param name="CreatedAt">When it was issued.</param>
+/// <param name="Transaction">The <c>txn</c> of its publish (the event trace finds it by this).</param>
 [GenerateSerializer, Immutable, Alias("SetHub.SetToAppend")]
 public sealed record SetToAppend(
     [property: Id(0)] string Jti,
     [property: Id(1)] string Token,
     [property: Id(2)] string EventType,
-    [property: Id(3)] DateTimeOffset CreatedAt);
+    [property: Id(3)] DateTimeOffset CreatedAt,
+    [property: Id(4)] string? Transaction = null);
 
 /// <summary>What became of an appended SET.</summary>
 public enum AppendResult
@@ -91,12 +94,48 @@ public sealed record PollAnswer(
 /// <param name="Queued">SETs waiting to be delivered (held ones included).</param>
 /// <param name="Held">SETs held because the stream is paused.</param>
 /// <param name="DeadLettered">Dead-lettered SETs.</param>
+/// <param name="Delivery">Where delivery stands.</param>
 [GenerateSerializer, Immutable, Alias("SetHub.StreamOverview")]
 public sealed record StreamOverview(
     [property: Id(0)] StreamData Stream,
     [property: Id(1)] int Queued,
     [property: Id(2)] int Held,
-    [property: Id(3)] int DeadLettered);
+    [property: Id(3)] int DeadLettered,
+    [property: Id(4)] DeliveryState Delivery);
+
+/// <summary>Where a stream's delivery stands.</summary>
+/// <param name="LastSuccessAt">When a SET was last delivered (push) or acknowledged (poll), as far as this activation or
+/// the trace retention knows.</param>
+/// <param name="ConsecutiveFailures">Push attempts failed in a row (0 after a success; always 0 for poll).</param>
+/// <param name="NextRetryAt">When the push backoff ends, if the stream is in one.</param>
+/// <param name="LastError">The error of the last failed push attempt, while failures last.</param>
+[GenerateSerializer, Immutable, Alias("SetHub.DeliveryState")]
+public sealed record DeliveryState(
+    [property: Id(0)] DateTimeOffset? LastSuccessAt,
+    [property: Id(1)] int ConsecutiveFailures,
+    [property: Id(2)] DateTimeOffset? NextRetryAt,
+    [property: Id(3)] string? LastError);
+
+/// <summary>Where one queued SET stands in its stream grain's memory.</summary>
+/// <param name="Position">Its position.</param>
+/// <param name="InFlight">Out with the receiver: being pushed, or polled and not yet acknowledged.</param>
+/// <param name="Attempts">Delivery attempts so far.</param>
+/// <param name="LastError">The error of its last failed attempt.</param>
+/// <param name="NextAttemptAt">When it is tried next: the end of the push backoff for the SET at the head of a push
+/// stream, the redelivery time of a polled SET.</param>
+[GenerateSerializer, Immutable, Alias("SetHub.SetProgress")]
+public sealed record SetProgress(
+    [property: Id(0)] long Position,
+    [property: Id(1)] bool InFlight,
+    [property: Id(2)] int Attempts,
+    [property: Id(3)] string? LastError,
+    [property: Id(4)] DateTimeOffset? NextAttemptAt);
+
+/// <summary>The live state of some of a stream's queued SETs.</summary>
+/// <param name="Lane">The stream's delivery method: <c>push</c> or <c>poll</c>.</param>
+/// <param name="Sets">The SETs the grain holds in memory (others are further back in the queue, waiting).</param>
+[GenerateSerializer, Immutable, Alias("SetHub.SetProgressAnswer")]
+public sealed record SetProgressAnswer([property: Id(0)] string Lane, [property: Id(1)] SetProgress[] Sets);
 
 /// <summary>A dead-lettered SET, for the operator.</summary>
 [GenerateSerializer, Immutable, Alias("SetHub.DeadLetterData")]

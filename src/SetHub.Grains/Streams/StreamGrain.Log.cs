@@ -37,7 +37,7 @@ internal sealed partial class StreamGrain
             return AppendResult.Duplicate; // a publish retried while its first SET still waits here
         }
 
-        var entry = new LogEntry(NextPosition(), set.Jti, set.Token, set.EventType, IsControl: false, set.CreatedAt);
+        var entry = new LogEntry(NextPosition(), set.Jti, set.Token, set.EventType, IsControl: false, set.CreatedAt, Transaction: set.Transaction);
         return await AppendEntryAsync(entry);
     }
 

@@ -40,13 +40,19 @@ internal sealed partial class StreamGrain
                 if (set.IsDurable)
                 {
                     _window.Remove(set);
-                    write.Removals.Add(new LogRemoval(set.Position, set.Entry.Jti));
+                    write.Removals.Add(new LogRemoval(set.Position, set.Entry.Jti, set.Attempts, Acknowledged: true));
                 }
             }
             else
             {
                 write.RemovalsByJti.Add(jti); // beyond what memory holds (or gone already: then nothing happens)
             }
+        }
+
+        if (write.Removals.Count > 0 || write.RemovalsByJti.Count > 0)
+        {
+            write.RemovedAt = TraceTime();
+            _lastSuccessAt = _time.GetUtcNow();
         }
 
         foreach (var error in call.Errors)

@@ -21,6 +21,8 @@ internal sealed partial class StreamGrain
     private int _failures;
     private DateTimeOffset? _nextAttemptAt;
     private bool _heldByTenant;
+    private DateTimeOffset? _lastSuccessAt;
+    private string? _lastError;
 
     // How often a stream of a disabled tenant looks again, in case the wake-up its tenant sends on enabling is lost.
     private static readonly TimeSpan TenantHoldRecheck = TimeSpan.FromMinutes(1);
@@ -114,7 +116,9 @@ internal sealed partial class StreamGrain
         {
             case PushOutcomeKind.Delivered:
                 _window.Remove(set);
-                write.Removals.Add(new LogRemoval(set.Position, set.Entry.Jti));
+                write.Removals.Add(new LogRemoval(set.Position, set.Entry.Jti, set.Attempts));
+                write.RemovedAt = TraceTime();
+                _lastSuccessAt = _time.GetUtcNow();
                 ResetBackoff(write);
                 break;
 
@@ -141,6 +145,7 @@ internal sealed partial class StreamGrain
 
             default:
                 set.LastError = outcome.Error;
+                _lastError = outcome.Error;
                 _failures++;
                 _nextAttemptAt = _time.GetUtcNow() + RetrySchedule.NextDelay(_failures, _delivery, _random, outcome.RetryAfter);
                 write.Head = new HeadUpdate(_failures, _nextAttemptAt);

@@ -65,9 +65,30 @@ internal sealed partial class StreamGrain
         await PauseIfInactiveAsync();
         await EnsureLogAsync();
         ExpireAgedSets();
+        PurgeTrace();
         Pump();
         ScheduleUpkeep();
     }
+
+    /// <summary>When removals are kept for the event trace: now, or <see langword="null"/> when the retention is 0
+    /// (removed SETs are deleted at once).</summary>
+    private DateTimeOffset? TraceTime() => _delivery.TraceRetention > TimeSpan.Zero ? _time.GetUtcNow() : null;
+
+    // Delivered SETs past the trace retention go, at most once per TracePurgeInterval per activation (the reminder
+    // brings every stream here; the trace itself hides what is older than the retention, whenever the purge runs).
+    private void PurgeTrace()
+    {
+        var now = _time.GetUtcNow();
+        if (_delivery.TraceRetention > TimeSpan.Zero && now >= _nextTracePurgeAt)
+        {
+            _nextTracePurgeAt = now + TracePurgeInterval;
+            RecordInBackground(new LogWrite { PurgeDoneBefore = now - _delivery.TraceRetention });
+        }
+    }
+
+    private static readonly TimeSpan TracePurgeInterval = TimeSpan.FromMinutes(15);
+
+    private DateTimeOffset _nextTracePurgeAt = DateTimeOffset.MinValue;
 
     // MaxDeliveryAge applies in every lane: pushed, unpolled or held. The window holds the oldest SETs, so when every
     // SET it holds has expired the log beyond it may hold expired ones too.

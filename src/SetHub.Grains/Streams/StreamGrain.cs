@@ -233,7 +233,36 @@ internal sealed partial class StreamGrain : Grain, IStreamGrain, IRemindable
         await FlushWritesAsync();
         var counts = await _log.CountAsync(_key);
         var held = config.Status == StreamStatus.Paused ? counts.Queued - counts.QueuedControl : 0;
-        return Outcome<StreamOverview>.Success(new StreamOverview(View(), counts.Queued, held, counts.DeadLettered));
+        var lastSuccess = _lastSuccessAt > counts.LastDoneAt || counts.LastDoneAt is null ? _lastSuccessAt : counts.LastDoneAt;
+        var delivery = new DeliveryState(lastSuccess, _failures, _nextAttemptAt, _failures > 0 ? _lastError : null);
+        return Outcome<StreamOverview>.Success(new StreamOverview(View(), counts.Queued, held, counts.DeadLettered, delivery));
+    }
+
+    public async Task<Outcome<SetProgressAnswer>> GetProgress(long[] positions)
+    {
+        ArgumentNullException.ThrowIfNull(positions);
+        if (Config is not { } config)
+        {
+            return Outcome<SetProgressAnswer>.Failed(NoSuchStream());
+        }
+
+        await EnsureLogAsync();
+        var now = _time.GetUtcNow();
+        var head = IsPushStream ? _window.Sets.FirstOrDefault(set => set.IsDurable && !IsHeld(config, set))?.Position : null;
+        var progress = new List<SetProgress>(positions.Length);
+        foreach (var position in positions)
+        {
+            if (_window.Find(position) is not { } set)
+            {
+                continue;
+            }
+
+            progress.Add(IsPushStream
+                ? new SetProgress(position, _pushInFlight == position, set.Attempts, set.LastError, position == head ? _nextAttemptAt : null)
+                : new SetProgress(position, set.InFlightUntil > now, set.Attempts, set.LastError, set.InFlightUntil > now ? set.InFlightUntil : null));
+        }
+
+        return Outcome<SetProgressAnswer>.Success(new SetProgressAnswer(IsPushStream ? "push" : "poll", [.. progress]));
     }
 
     public async Task<Outcome<DeadLetterData[]>> ListDeadLetters(int limit)

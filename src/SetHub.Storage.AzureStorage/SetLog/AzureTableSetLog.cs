@@ -76,9 +76,25 @@ public sealed class AzureTableSetLog : ISetLog, IDisposable
         var rows = await _log.QueryPartitionAsync(
             TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey gt {"q"} and RowKey lt {AfterSets}"),
             cancellationToken,
-            ["State", "IsControl"]);
+            ["State", "IsControl", "DoneAt"]);
         var queued = rows.Where(row => row.GetInt32("State") == Queued).ToList();
-        return new LogCounts(queued.Count, queued.Count(row => row.GetFlag("IsControl")), rows.Count - queued.Count);
+        return new LogCounts(
+            queued.Count,
+            queued.Count(row => row.GetFlag("IsControl")),
+            rows.Count(row => row.GetInt32("State") == Dead),
+            rows.Select(row => row.GetDateTimeOffset("DoneAt")).Max());
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<LoggedSet>> FindAsync(string tenantId, string? transaction, string? jti, CancellationToken cancellationToken = default)
+    {
+        // Across the tenant's partitions: a scan of the log table, filtered by the service (the trace is not a hot path;
+        // the README says what it costs).
+        var filter = transaction is not null
+            ? TableClient.CreateQueryFilter($"TenantId eq {tenantId} and Txn eq {transaction}")
+            : TableClient.CreateQueryFilter($"TenantId eq {tenantId} and Jti eq {jti}");
+        var rows = await _log.QueryPartitionAsync(filter, cancellationToken);
+        return [.. rows.Select(ReadLoggedSet).OrderBy(set => set.StreamId, StringComparer.Ordinal).ThenBy(set => set.Position)];
     }
 
     /// <inheritdoc />

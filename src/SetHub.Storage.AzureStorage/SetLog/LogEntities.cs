@@ -26,12 +26,17 @@ internal static class LogEntities
     /// <summary>The state of a dead letter.</summary>
     public const int Dead = 1;
 
+    /// <summary>The state of a SET pushed and accepted, kept (without its token) for the trace retention.</summary>
+    public const int Delivered = 2;
+
+    /// <summary>The state of a SET polled and acknowledged, kept like <see cref="Delivered"/>.</summary>
+    public const int Acknowledged = 3;
+
     /// <summary>The most characters of token one string property holds (64 KiB of UTF-16).</summary>
     public const int TokenChunkLength = 32 * 1024;
 
     /// <summary>Token properties: <c>Token</c>, then <c>Token1</c> to <c>Token7</c> (8 × 32 Ki characters is the 256 KiB of
     /// <see cref="LogLimits.MaxTokenLength"/>).</summary>
-    /// <summary>The properties a token is stored in, in order.</summary>
     public static readonly string[] TokenProperties = ["Token", "Token1", "Token2", "Token3", "Token4", "Token5", "Token6", "Token7"];
 
     /// <summary>The first row key after every SET row (<c>q…</c>) and before the <c>jti</c> rows.</summary>
@@ -61,6 +66,11 @@ internal static class LogEntities
             ["QueuedAt"] = entry.QueuedAt,
             ["Attempts"] = entry.Attempts,
         };
+        if (entry.Transaction is not null)
+        {
+            row["Txn"] = entry.Transaction;
+        }
+
         for (var chunk = 0; chunk * TokenChunkLength < entry.Token.Length; chunk++)
         {
             var start = chunk * TokenChunkLength;
@@ -83,7 +93,41 @@ internal static class LogEntities
         row.GetFlag("IsControl"),
         row.GetTime("QueuedAt"),
         row.GetInt32("Attempts") ?? 0,
-        row.GetString("LastError"));
+        row.GetString("LastError"),
+        row.GetString("Txn"));
+
+    /// <summary>A SET row as the event trace shows it.</summary>
+    public static LoggedSet ReadLoggedSet(TableEntity row) => new(
+        row.GetText("StreamId"),
+        PositionOf(row.RowKey),
+        row.GetText("Jti"),
+        row.GetString("Txn"),
+        row.GetText("EventType"),
+        row.GetFlag("IsControl"),
+        (row.GetInt32("State") ?? Queued) switch
+        {
+            Queued => LoggedSetState.Queued,
+            Dead => LoggedSetState.DeadLettered,
+            Delivered => LoggedSetState.Delivered,
+            _ => LoggedSetState.Acknowledged,
+        },
+        row.GetTime("CreatedAt"),
+        row.GetDateTimeOffset("DoneAt"),
+        row.GetInt32("Attempts") ?? 0,
+        row.GetString("LastError"),
+        row.GetString("ReissuedFrom"));
+
+    /// <summary>The merge that marks a SET delivered or acknowledged and drops its token.</summary>
+    public static TableEntity DoneRow(string partition, long position, DateTimeOffset at, int attempts, bool acknowledged)
+    {
+        var row = new TableEntity(partition, SetKey(position)) { ["State"] = acknowledged ? Acknowledged : Delivered, ["DoneAt"] = at, ["Attempts"] = attempts };
+        foreach (var property in TokenProperties)
+        {
+            row[property] = string.Empty;
+        }
+
+        return row;
+    }
 
     /// <summary>Reads a dead letter from its SET row.</summary>
     public static DeadLetter ReadDeadLetter(TableEntity row) => new(

@@ -189,7 +189,8 @@ internal sealed class PartitionWriter(TableClient log, LogOwners owners)
     }
 
     private static bool NeedsReads(LogWrite write) =>
-        write.RemovalsByJti.Count > 0 || write.Redrives.Count > 0 || write.ExpireQueuedBefore is not null || write.DropQueuedEvents;
+        write.RemovalsByJti.Count > 0 || write.Redrives.Count > 0 || write.ExpireQueuedBefore is not null || write.DropQueuedEvents ||
+        write.PurgeDoneBefore is not null;
 
     /// <summary>Turns a write into units, in the order the relational stores apply it: removals, dead letters, re-drives,
     /// appends, expiry, dropped events.</summary>
@@ -197,17 +198,32 @@ internal sealed class PartitionWriter(TableClient log, LogOwners owners)
     {
         var write = operation.Write;
         var units = new List<LogUnit>();
+        // Kept for the trace with a time (the jti row stays too, so a publish retried meanwhile finds it); else deleted.
         foreach (var removal in write.Removals)
         {
-            units.Add(Change(operation, Delete(partition, SetKey(removal.Position)), Delete(partition, JtiKey(removal.Jti))));
+            units.Add(write.RemovedAt is { } at
+                ? Change(operation, new TableTransactionAction(TableTransactionActionType.UpdateMerge, DoneRow(partition, removal.Position, at, removal.Attempts, removal.Acknowledged), ETag.All))
+                : Change(operation, Delete(partition, SetKey(removal.Position)), Delete(partition, JtiKey(removal.Jti))));
         }
 
         foreach (var found in await Task.WhenAll(write.RemovalsByJti.Select(jti => FindByJtiAsync(partition, jti))))
         {
             if (found is { State: Queued } set)
             {
-                units.Add(Change(operation, Delete(partition, set.Row.RowKey), Delete(partition, JtiKey(set.Jti))));
+                units.Add(write.RemovedAt is { } at
+                    ? Change(operation, new TableTransactionAction(TableTransactionActionType.UpdateMerge,
+                        DoneRow(partition, PositionOf(set.Row.RowKey), at, set.Row.GetInt32("Attempts") ?? 0, acknowledged: true), ETag.All))
+                    : Change(operation, Delete(partition, set.Row.RowKey), Delete(partition, JtiKey(set.Jti))));
             }
+        }
+
+        if (write.PurgeDoneBefore is { } purgeBefore)
+        {
+            var expired = await log.QueryPartitionAsync(
+                TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey gt {"q"} and RowKey lt {AfterSets} and State ge {Delivered} and DoneAt lt {purgeBefore}"),
+                CancellationToken.None,
+                ["RowKey", "Jti"]);
+            units.AddRange(expired.Select(row => Change(operation, Delete(partition, row.RowKey), Delete(partition, JtiKey(row.GetText("Jti"))))));
         }
 
         foreach (var letter in write.DeadLetters)
@@ -221,12 +237,15 @@ internal sealed class PartitionWriter(TableClient log, LogOwners owners)
             if (await FindByJtiAsync(partition, redrive.Jti) is { State: Dead } letter)
             {
                 // The re-issued SET replaces the dead letter: a new row at its new position, under its new jti.
-                var reissued = new LogEntry(redrive.Position, redrive.NewJti, redrive.NewToken, letter.Row.GetText("EventType"), letter.Row.GetFlag("IsControl"), redrive.QueuedAt);
+                var reissued = new LogEntry(redrive.Position, redrive.NewJti, redrive.NewToken, letter.Row.GetText("EventType"), letter.Row.GetFlag("IsControl"),
+                    redrive.QueuedAt, Transaction: letter.Row.GetString("Txn"));
+                var row = SetRow(partition, reissued, stream);
+                row["ReissuedFrom"] = redrive.Jti;
                 units.Add(Change(
                     operation,
                     Delete(partition, letter.Row.RowKey),
                     Delete(partition, JtiKey(redrive.Jti)),
-                    new TableTransactionAction(TableTransactionActionType.Add, SetRow(partition, reissued, stream)),
+                    new TableTransactionAction(TableTransactionActionType.Add, row),
                     new TableTransactionAction(TableTransactionActionType.Add, JtiRow(partition, redrive.NewJti, redrive.Position))));
             }
         }

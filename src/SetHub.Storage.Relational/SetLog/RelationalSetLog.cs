@@ -59,14 +59,33 @@ public sealed class RelationalSetLog(RelationalDatabase database, LogCommitter c
         return (await connection.CreateCommand(null, $"""
                 SELECT COALESCE(SUM(CASE WHEN state = {Queued} THEN 1 ELSE 0 END), 0),
                        COALESCE(SUM(CASE WHEN state = {Queued} AND is_control = @true THEN 1 ELSE 0 END), 0),
-                       COALESCE(SUM(CASE WHEN state = {Dead} THEN 1 ELSE 0 END), 0)
+                       COALESCE(SUM(CASE WHEN state = {Dead} THEN 1 ELSE 0 END), 0),
+                       MAX(done_at)
                 FROM set_log WHERE tenant_id = @tenant_id AND stream_id = @stream_id
                 """)
             .WithStream(stream)
             .With("@true", true)
             .QuerySingleOrDefaultAsync(
-                reader => new LogCounts(ToInt(reader.GetValue(0)), ToInt(reader.GetValue(1)), ToInt(reader.GetValue(2))),
+                reader => new LogCounts(ToInt(reader.GetValue(0)), ToInt(reader.GetValue(1)), ToInt(reader.GetValue(2)), reader.GetNullableTime(3)),
                 cancellationToken))!;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<LoggedSet>> FindAsync(string tenantId, string? transaction, string? jti, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.CreateCommand(null, $"""
+                SELECT stream_id, pos, jti, txn, event_type, is_control, state, created_at, done_at, attempts, last_error, reissued_from FROM set_log
+                WHERE tenant_id = @tenant_id AND {(transaction is not null ? "txn = @txn" : "jti = @jti")}
+                ORDER BY stream_id, pos
+                """)
+            .With("@tenant_id", tenantId)
+            .With("@txn", transaction)
+            .With("@jti", jti)
+            .QueryAsync(
+                reader => new LoggedSet(reader.GetString(0), reader.GetInt64(1), reader.GetString(2), reader.GetNullableString(3), reader.GetString(4),
+                    reader.GetBoolean(5), ToLoggedState(reader.GetInt32(6)), reader.GetTime(7), reader.GetNullableTime(8), reader.GetInt32(9), reader.GetNullableString(10), reader.GetNullableString(11)),
+                cancellationToken);
     }
 
     /// <inheritdoc />

@@ -20,6 +20,25 @@ internal static class RowByRowLogBatch
         $"DELETE FROM set_log WHERE tenant_id = @tenant_id AND stream_id = @stream_id AND jti = @jti AND state = {Queued}",
         "@tenant_id", "@stream_id", "@jti");
 
+    // Kept for the trace: the state and time, without the token (nothing sends it again).
+    private static readonly RowStatement DoneByPosition = new(
+        $"""
+        UPDATE set_log SET state = @state, done_at = @done_at, attempts = @attempts, token = ''
+        WHERE tenant_id = @tenant_id AND stream_id = @stream_id AND pos = @pos AND state = {Queued}
+        """,
+        "@tenant_id", "@stream_id", "@pos", "@state", "@done_at", "@attempts");
+
+    private static readonly RowStatement DoneByJti = new(
+        $"""
+        UPDATE set_log SET state = {Acknowledged}, done_at = @done_at, token = ''
+        WHERE tenant_id = @tenant_id AND stream_id = @stream_id AND jti = @jti AND state = {Queued}
+        """,
+        "@tenant_id", "@stream_id", "@jti", "@done_at");
+
+    private static readonly RowStatement PurgeDone = new(
+        $"DELETE FROM set_log WHERE tenant_id = @tenant_id AND stream_id = @stream_id AND state IN ({Delivered}, {Acknowledged}) AND done_at < @cutoff",
+        "@tenant_id", "@stream_id", "@cutoff");
+
     private static readonly RowStatement DeadLetter = new(
         $"""
         UPDATE set_log SET state = {Dead}, last_error = @last_error, attempts = @attempts
@@ -30,18 +49,18 @@ internal static class RowByRowLogBatch
     private static readonly RowStatement Redrive = new(
         $"""
         UPDATE set_log SET pos = @pos, state = {Queued}, created_at = @queued_at, queued_at = @queued_at, attempts = 0, last_error = NULL,
-            jti = @new_jti, token = @token
+            jti = @new_jti, token = @token, reissued_from = jti
         WHERE tenant_id = @tenant_id AND stream_id = @stream_id AND jti = @jti AND state = {Dead}
         """,
         "@tenant_id", "@stream_id", "@pos", "@queued_at", "@new_jti", "@token", "@jti");
 
     private static readonly RowStatement Append = new(
         $"""
-        INSERT INTO set_log (tenant_id, stream_id, pos, jti, token, event_type, is_control, created_at, queued_at, attempts, state)
-        VALUES (@tenant_id, @stream_id, @pos, @jti, @token, @event_type, @is_control, @queued_at, @queued_at, 0, {Queued})
+        INSERT INTO set_log (tenant_id, stream_id, pos, jti, token, event_type, is_control, created_at, queued_at, attempts, state, txn)
+        VALUES (@tenant_id, @stream_id, @pos, @jti, @token, @event_type, @is_control, @queued_at, @queued_at, 0, {Queued}, @txn)
         ON CONFLICT (tenant_id, stream_id, jti) DO NOTHING
         """,
-        "@tenant_id", "@stream_id", "@pos", "@jti", "@token", "@event_type", "@is_control", "@queued_at");
+        "@tenant_id", "@stream_id", "@pos", "@jti", "@token", "@event_type", "@is_control", "@queued_at", "@txn");
 
     private static readonly RowStatement Expire = new(
         $"""
@@ -110,12 +129,21 @@ internal static class RowByRowLogBatch
         var write = operation.Write;
         foreach (var removal in write.Removals)
         {
-            await statements.Bind(RemoveByPosition, tenant, streamId, removal.Position).ExecuteNonQueryAsync(cancellationToken);
+            await (write.RemovedAt is { } at
+                ? statements.Bind(DoneByPosition, tenant, streamId, removal.Position, DoneState(removal.Acknowledged), at.ToDb(), removal.Attempts)
+                : statements.Bind(RemoveByPosition, tenant, streamId, removal.Position)).ExecuteNonQueryAsync(cancellationToken);
         }
 
         foreach (var jti in write.RemovalsByJti)
         {
-            await statements.Bind(RemoveByJti, tenant, streamId, jti).ExecuteNonQueryAsync(cancellationToken);
+            await (write.RemovedAt is { } at
+                ? statements.Bind(DoneByJti, tenant, streamId, jti, at.ToDb())
+                : statements.Bind(RemoveByJti, tenant, streamId, jti)).ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        if (write.PurgeDoneBefore is { } purgeBefore)
+        {
+            await statements.Bind(PurgeDone, tenant, streamId, purgeBefore.ToDb()).ExecuteNonQueryAsync(cancellationToken);
         }
 
         foreach (var letter in write.DeadLetters)
@@ -131,7 +159,7 @@ internal static class RowByRowLogBatch
         foreach (var entry in write.Appends)
         {
             var inserted = await statements.Bind(
-                    Append, tenant, streamId, entry.Position, entry.Jti, entry.Token, entry.EventType, entry.IsControl, entry.QueuedAt.ToDb())
+                    Append, tenant, streamId, entry.Position, entry.Jti, entry.Token, entry.EventType, entry.IsControl, entry.QueuedAt.ToDb(), entry.Transaction)
                 .ExecuteNonQueryAsync(cancellationToken);
             if (inserted == 0)
             {
@@ -159,7 +187,7 @@ internal static class RowByRowLogBatch
     public static Task<List<LogEntry>> ReadAsync(
         DbConnection connection, DbTransaction? transaction, StreamKey stream, long afterPosition, int limit, bool controlOnly, CancellationToken cancellationToken) =>
         connection.CreateCommand(transaction, $"""
-                SELECT pos, jti, token, event_type, is_control, queued_at, attempts, last_error FROM set_log
+                SELECT pos, jti, token, event_type, is_control, queued_at, attempts, last_error, txn FROM set_log
                 WHERE tenant_id = @tenant_id AND stream_id = @stream_id AND state = {Queued} AND pos > @after{(controlOnly ? " AND is_control = @true" : string.Empty)}
                 ORDER BY pos
                 LIMIT @limit
@@ -172,8 +200,8 @@ internal static class RowByRowLogBatch
 
     public static LogEntry ReadEntry(DbDataReader reader) => ReadEntry(reader, 0);
 
-    /// <summary>Reads a log entry from the columns pos, jti, token, event_type, is_control, queued_at, attempts and
-    /// last_error, in that order from column <paramref name="first"/>.</summary>
+    /// <summary>Reads a log entry from the columns pos, jti, token, event_type, is_control, queued_at, attempts,
+    /// last_error and txn, in that order from column <paramref name="first"/>.</summary>
     public static LogEntry ReadEntry(DbDataReader reader, int first) => new(
         reader.GetInt64(first),
         reader.GetString(first + 1),
@@ -182,7 +210,8 @@ internal static class RowByRowLogBatch
         reader.GetBoolean(first + 4),
         reader.GetTime(first + 5),
         reader.GetInt32(first + 6),
-        reader.GetNullableString(first + 7));
+        reader.GetNullableString(first + 7),
+        reader.GetNullableString(first + 8));
 
     public static DbCommand WithStream(this DbCommand command, StreamKey stream) =>
         command.With("@tenant_id", stream.TenantId).With("@stream_id", stream.StreamId);

@@ -36,7 +36,11 @@ internal static class AdminStreamEndpoints
     {
         var overview = await administration.GetAsync(tenantId, streamId);
         return overview.IsSuccess
-            ? TypedResults.Ok(ToResponse(overview.Value.Stream, new QueueResponse(overview.Value.Queued, overview.Value.Held, overview.Value.DeadLettered)))
+            ? TypedResults.Ok(ToResponse(overview.Value.Stream, new QueueResponse(overview.Value.Queued, overview.Value.Held, overview.Value.DeadLettered)) with
+            {
+                DeliveryState = new DeliveryStateResponse(
+                    overview.Value.Delivery.LastSuccessAt, overview.Value.Delivery.ConsecutiveFailures, overview.Value.Delivery.NextRetryAt, overview.Value.Delivery.LastError),
+            })
             : ApiResults.Error(overview.Error);
     }
 

@@ -41,6 +41,7 @@ internal static class SetHubApplication
         endpoints.MapAdminEndpoints();
         endpoints.MapAdminStreamEndpoints();
         endpoints.MapEventEndpoints();
+        endpoints.MapTraceEndpoints();
         endpoints.MapStreamManagementEndpoints();
         endpoints.MapPollEndpoints();
 

@@ -59,6 +59,7 @@ internal static class SetHubServiceCollectionExtensions
         services.AddSingleton<TenantAdministration>();
         services.AddSingleton<StreamManagement>();
         services.AddSingleton<StreamAdministration>();
+        services.AddSingleton<EventTrace>();
         services.AddSingleton<StreamRendering>();
         services.AddSingleton<Publisher>();
         services.AddSingleton<IdempotentPublisher>();
@@ -100,6 +101,7 @@ internal static class SetHubServiceCollectionExtensions
         services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.SectionName)
             .Validate(o => o.RetryBaseDelay > TimeSpan.Zero && o.MaxRetryDelay >= o.RetryBaseDelay, "SetHub:Delivery needs 0 < RetryBaseDelay <= MaxRetryDelay.")
             .Validate(o => o.MaxDeliveryAge > TimeSpan.Zero && o.RequestTimeout > TimeSpan.Zero, "SetHub:Delivery:MaxDeliveryAge and RequestTimeout must be positive.")
+            .Validate(o => o.TraceRetention >= TimeSpan.Zero, "SetHub:Delivery:TraceRetention must not be negative.")
             .Validate(o => o.MaxConcurrentPushes > 0 && o.StreamBatchSize > 0 && o.StreamWindow > 0, "SetHub:Delivery needs positive MaxConcurrentPushes, StreamBatchSize and StreamWindow.")
             .ValidateOnStart();
         services.AddOptions<StreamOptions>().BindConfiguration(StreamOptions.SectionName)

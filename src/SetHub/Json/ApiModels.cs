@@ -31,10 +31,34 @@ internal sealed record AdminStreamResponse(
     int? MinVerificationInterval,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    QueueResponse? Queue);
+    QueueResponse? Queue,
+    DeliveryStateResponse? DeliveryState = null);
 
 /// <summary>A stream's queue depth.</summary>
 internal sealed record QueueResponse(int Queued, int Held, int DeadLettered);
+
+/// <summary>Where a stream's delivery stands: the last success (push accepted, or poll acknowledged), push failures in
+/// a row, when the push backoff ends, and the last push error while failures last.</summary>
+internal sealed record DeliveryStateResponse(DateTimeOffset? LastSuccessAt, int ConsecutiveFailures, DateTimeOffset? NextRetryAt, string? LastError);
+
+/// <summary>One SET as the event trace shows it.</summary>
+internal sealed record TracedSetResponse(
+    string Jti,
+    string StreamId,
+    string Lane,
+    string State,
+    string EventType,
+    string? Txn,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? DeliveredAt,
+    DateTimeOffset? AcknowledgedAt,
+    int Attempts,
+    string? LastError,
+    DateTimeOffset? NextAttemptAt,
+    string? ReissuedFrom);
+
+/// <summary>The SETs of one publish (<c>txn</c>), one per stream it went to.</summary>
+internal sealed record EventTraceResponse(string Txn, IReadOnlyList<TracedSetResponse> Sets);
 
 /// <summary>A dead-lettered SET.</summary>
 internal sealed record DeadLetterResponse(string Jti, string EventType, DateTimeOffset CreatedAt, DateTimeOffset QueuedAt, int Attempts, string? LastError);

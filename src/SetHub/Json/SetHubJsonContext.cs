@@ -24,5 +24,7 @@ namespace SetHub.Json;
 [JsonSerializable(typeof(IReadOnlyList<AdminStreamResponse>))]
 [JsonSerializable(typeof(IReadOnlyList<DeadLetterResponse>))]
 [JsonSerializable(typeof(RedriveResponse))]
+[JsonSerializable(typeof(TracedSetResponse))]
+[JsonSerializable(typeof(EventTraceResponse))]
 [JsonSerializable(typeof(SubjectListResponse))]
 internal sealed partial class SetHubJsonContext : JsonSerializerContext;

@@ -116,7 +116,7 @@ internal sealed class Publisher(IGrainFactory grains, StreamGrainReferences stre
             var jti = PublishedSetIds.For(fingerprint, stream.StreamId);
             var claims = new SetClaims(issuer, stream.Audience, jti, now.ToUnixTimeSeconds(), request.Subject.Json, request.EventType,
                 request.PayloadJson, transaction, request.TimeOfEvent);
-            sets[index] = new SetToAppend(jti, claims.Sign(keys[stream.SigningAlgorithm]), request.EventType, now);
+            sets[index] = new SetToAppend(jti, claims.Sign(keys[stream.SigningAlgorithm]), request.EventType, now, transaction);
         }
 
         if (targets.Count < ParallelSigningThreshold)

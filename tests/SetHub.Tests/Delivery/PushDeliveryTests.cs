@@ -7,18 +7,8 @@ namespace SetHub.Tests.Delivery;
 
 /// <summary>RFC 8935 push delivery to a real local receiver: headers, retries per failure class, dead letters,
 /// re-drive, and independence of streams.</summary>
-public sealed class PushDeliveryTests(SetHubServer server) : IAsyncLifetime
+public sealed class PushDeliveryTests(SetHubServer server) : PushReceiverTests
 {
-    private const string Alice = """{"format":"email","email":"alice@example.com"}""";
-
-    private TestPushReceiver _receiver = null!;
-
-    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync() => _receiver = await TestPushReceiver.StartAsync();
-
-    public async ValueTask DisposeAsync() => await _receiver.DisposeAsync();
-
     [Fact]
     public async Task Push_SendsTheSetWithTheRequiredHeaders()
     {
@@ -46,13 +36,13 @@ public sealed class PushDeliveryTests(SetHubServer server) : IAsyncLifetime
         var tenant = await TestTenant.CreateAsync(server, """{"default_subjects":"ALL"}""");
         using var receiver = await tenant.AddReceiverAsync();
         var name = NewName();
-        _receiver.Script(name, ReceiverBehavior.RejectInvalidRequest);
+        Receiver.Script(name, ReceiverBehavior.RejectInvalidRequest);
 
-        var stream = await CreatePushStreamAsync(receiver, _receiver.Url(name), authorization: null);
+        var stream = await CreatePushStreamAsync(receiver, Receiver.Url(name), authorization: null);
         var answered = DateTimeOffset.UtcNow;
-        var refused = await _receiver.NextAsync(name);
-        _receiver.Script(name, ReceiverBehavior.Accept);
-        var accepted = await _receiver.NextAsync(name);
+        var refused = await Receiver.NextAsync(name);
+        Receiver.Script(name, ReceiverBehavior.Accept);
+        var accepted = await Receiver.NextAsync(name);
 
         Assert.True(refused.At - answered > NewStreamDelivery.FirstPushDelay - TimeSpan.FromMilliseconds(200), $"the first push came {refused.At - answered} after the 201");
         Assert.Equal(refused.Body, accepted.Body); // the same verification SET, retried
@@ -76,12 +66,12 @@ public sealed class PushDeliveryTests(SetHubServer server) : IAsyncLifetime
         // OIDF module 17: after the 204, the stated verification SET is pushed.
         var (_, receiver, name, stream) = await NewPushStreamAsync(authorization: "Bearer x", drainVerification: false);
 
-        var first = await _receiver.NextAsync(name);
+        var first = await Receiver.NextAsync(name);
         var (_, initial) = TestReceiver.Event(await receiver.ValidateSetAsync(first.Body));
         Assert.False(initial.TryGetProperty("state", out _)); // SetHub's own verification after creation
         await receiver.VerifyAsync(stream.GetProperty("stream_id").GetString()!, "state-17");
 
-        var stated = await receiver.ValidateSetAsync((await _receiver.NextAsync(name)).Body);
+        var stated = await receiver.ValidateSetAsync((await Receiver.NextAsync(name)).Body);
         var (type, payload) = TestReceiver.Event(stated);
         Assert.Equal(TestReceiver.Verification, type);
         Assert.Equal("state-17", payload.GetProperty("state").GetString());
@@ -97,16 +87,16 @@ public sealed class PushDeliveryTests(SetHubServer server) : IAsyncLifetime
     public async Task Push_RetryableFailure_IsRetriedWithTheSameBytes(ReceiverBehavior failure)
     {
         var (tenant, _, name, _) = await NewPushStreamAsync(authorization: null);
-        _receiver.Script(name, failure, ReceiverBehavior.Accept);
+        Receiver.Script(name, failure, ReceiverBehavior.Accept);
         await tenant.PublishAsync(TestTenant.Event(Alice));
 
-        var failed = await _receiver.NextAsync(name, TimeSpan.FromSeconds(15));
-        var retried = await _receiver.NextAsync(name, TimeSpan.FromSeconds(15));
+        var failed = await Receiver.NextAsync(name, TimeSpan.FromSeconds(15));
+        var retried = await Receiver.NextAsync(name, TimeSpan.FromSeconds(15));
 
         Assert.Equal(failure, failed.Answer);
         Assert.Equal(ReceiverBehavior.Accept, retried.Answer);
         Assert.Equal(failed.Body, retried.Body); // signed once: same bytes, same jti
-        await _receiver.AssertNothingAsync(name, TimeSpan.FromMilliseconds(800));
+        await Receiver.AssertNothingAsync(name, TimeSpan.FromMilliseconds(800));
     }
 
     [Fact]
@@ -115,17 +105,17 @@ public sealed class PushDeliveryTests(SetHubServer server) : IAsyncLifetime
         // R29: a 400 invalid_request cannot succeed on retry; it is recorded, not retried in a loop. A stream in its first
         // minute gets NewStreamDelivery's few attempts first (its receiver may not have read the create's answer yet).
         var (tenant, _, name, stream) = await NewPushStreamAsync(authorization: null);
-        _receiver.Script(name, ReceiverBehavior.RejectInvalidRequest);
+        Receiver.Script(name, ReceiverBehavior.RejectInvalidRequest);
         await tenant.PublishAsync(TestTenant.Event(Alice));
 
-        var rejected = await _receiver.NextAsync(name);
+        var rejected = await Receiver.NextAsync(name);
         for (var attempt = 2; attempt <= NewStreamDelivery.MaxAttemptsBeforeRefusalCounts; attempt++)
         {
-            await _receiver.NextAsync(name);
+            await Receiver.NextAsync(name);
         }
 
         await WaitForDeadLettersAsync(tenant, stream, 1);
-        await _receiver.AssertNothingAsync(name, TimeSpan.FromSeconds(1));
+        await Receiver.AssertNothingAsync(name, TimeSpan.FromSeconds(1));
 
         var letters = await DeadLettersAsync(tenant, stream);
         var letter = Assert.Single(letters.EnumerateArray());
@@ -140,12 +130,12 @@ public sealed class PushDeliveryTests(SetHubServer server) : IAsyncLifetime
         // Interop: a receiver refuses SETs older than its own age limit, so a re-drive re-issues each dead letter: a new
         // jti and a fresh iat, every other claim as it was (same txn), signed with the tenant's active key.
         var (tenant, receiver, name, stream) = await NewPushStreamAsync(authorization: null);
-        _receiver.Script(name, ReceiverBehavior.RejectInvalidRequest);
+        Receiver.Script(name, ReceiverBehavior.RejectInvalidRequest);
         var published = await tenant.PublishAsync(TestTenant.Event(Alice, payload: """{"initiating_entity":"policy"}"""));
-        var rejected = await receiver.ValidateSetAsync((await _receiver.NextAsync(name)).Body);
+        var rejected = await receiver.ValidateSetAsync((await Receiver.NextAsync(name)).Body);
         await WaitForDeadLettersAsync(tenant, stream, 1);
-        _receiver.Drain(name); // a new stream's refused SET is tried a few times before it is dead-lettered
-        _receiver.Script(name, ReceiverBehavior.Accept);
+        Receiver.Drain(name); // a new stream's refused SET is tried a few times before it is dead-lettered
+        Receiver.Script(name, ReceiverBehavior.Accept);
         await Task.Delay(TimeSpan.FromSeconds(1.1), Cancel); // so the fresh iat is a later second
 
         using var admin = server.CreateClient(tenant.Token);
@@ -154,7 +144,7 @@ public sealed class PushDeliveryTests(SetHubServer server) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, redrive.StatusCode);
         var answer = await TestTenant.ReadJsonAsync(redrive);
         Assert.Equal(1, answer.GetProperty("redriven").GetInt32());
-        var reissued = await receiver.ValidateSetAsync((await _receiver.NextAsync(name)).Body);
+        var reissued = await receiver.ValidateSetAsync((await Receiver.NextAsync(name)).Body);
         Assert.NotEqual(rejected.Id, reissued.Id);
         Assert.Equal(reissued.Id, answer.GetProperty("reissued").GetProperty(rejected.Id).GetString());
         Assert.True(reissued.IssuedAt > rejected.IssuedAt);
@@ -173,13 +163,13 @@ public sealed class PushDeliveryTests(SetHubServer server) : IAsyncLifetime
         using var healthy = await tenant.AddReceiverAsync();
         var deadName = NewName();
         var healthyName = NewName();
-        await CreatePushStreamAsync(dead, _receiver.Url(deadName, ReceiverBehavior.Hang), null);
-        await CreatePushStreamAsync(healthy, _receiver.Url(healthyName), null);
-        await _receiver.NextAsync(healthyName); // its creation verification
-        var hanging = await _receiver.NextAsync(deadName); // the dead stream is now stuck on its verification
+        await CreatePushStreamAsync(dead, Receiver.Url(deadName, ReceiverBehavior.Hang), null);
+        await CreatePushStreamAsync(healthy, Receiver.Url(healthyName), null);
+        await Receiver.NextAsync(healthyName); // its creation verification
+        var hanging = await Receiver.NextAsync(deadName); // the dead stream is now stuck on its verification
 
         await tenant.PublishAsync(TestTenant.Event(Alice));
-        await _receiver.NextAsync(healthyName);
+        await Receiver.NextAsync(healthyName);
 
         // The healthy stream got its SET while the dead stream's request was still hanging: it waited for nothing.
         Assert.False(hanging.Completed.IsCompleted, "the healthy stream was served only after the hung request ended");
@@ -191,14 +181,14 @@ public sealed class PushDeliveryTests(SetHubServer server) : IAsyncLifetime
         // SSF 1.0 §8.1.2.1: a paused stream MUST NOT transmit, even when a batch of its SETs is already on its way.
         var (tenant, receiver, name, stream) = await NewPushStreamAsync(authorization: null);
         await QueueOneBatchAsync(tenant, receiver, stream, [.. Enumerable.Range(0, 5).Select(i => $"batch-{i}")]);
-        _receiver.Script(name, ReceiverBehavior.Hold, ReceiverBehavior.Accept);
+        Receiver.Script(name, ReceiverBehavior.Hold, ReceiverBehavior.Accept);
         await SetStatusAsync(receiver, stream, "enabled"); // all five go out in one batch
 
         var held = await NextEventAsync(name);
         await SetStatusAsync(receiver, stream, "paused");
-        _receiver.Release(name);
+        Receiver.Release(name);
         await held.Completed;
-        await _receiver.AssertNothingAsync(name, TimeSpan.FromSeconds(1));
+        await Receiver.AssertNothingAsync(name, TimeSpan.FromSeconds(1));
 
         await SetStatusAsync(receiver, stream, "enabled");
         var rest = new List<string>();
@@ -217,13 +207,13 @@ public sealed class PushDeliveryTests(SetHubServer server) : IAsyncLifetime
         // SSF 1.0 §8.1.2.1: a disabled stream holds nothing; events raised while disabled never arrive.
         var (tenant, receiver, name, stream) = await NewPushStreamAsync(authorization: null);
         await QueueOneBatchAsync(tenant, receiver, stream, ["in-flight", "queued-behind"]);
-        _receiver.Script(name, ReceiverBehavior.Hold, ReceiverBehavior.Accept);
+        Receiver.Script(name, ReceiverBehavior.Hold, ReceiverBehavior.Accept);
         await SetStatusAsync(receiver, stream, "enabled");
         var held = await NextEventAsync(name);
 
         await SetStatusAsync(receiver, stream, "disabled");
         var published = await tenant.PublishAsync(TestTenant.Event(Alice, txn: "while-disabled"));
-        _receiver.Release(name);
+        Receiver.Release(name);
         await held.Completed;
         await SetStatusAsync(receiver, stream, "enabled");
         await tenant.PublishAsync(TestTenant.Event(Alice, txn: "after"));
@@ -236,7 +226,7 @@ public sealed class PushDeliveryTests(SetHubServer server) : IAsyncLifetime
     public async Task Push_BadRequestWithoutErrorCode_IsDeadLettered_AfterANewStreamsFewAttempts()
     {
         var (tenant, _, name, stream) = await NewPushStreamAsync(authorization: null);
-        _receiver.Script(name, ReceiverBehavior.RejectWithoutCode);
+        Receiver.Script(name, ReceiverBehavior.RejectWithoutCode);
         await tenant.PublishAsync(TestTenant.Event(Alice));
 
         for (var attempt = 1; attempt <= NewStreamDelivery.MaxAttemptsBeforeRefusalCounts; attempt++)
@@ -249,7 +239,7 @@ public sealed class PushDeliveryTests(SetHubServer server) : IAsyncLifetime
         var letter = Assert.Single((await DeadLettersAsync(tenant, stream)).EnumerateArray());
         Assert.Equal("HTTP 400", letter.GetProperty("last_error").GetString());
         Assert.Equal(NewStreamDelivery.MaxAttemptsBeforeRefusalCounts, letter.GetProperty("attempts").GetInt32()); // a new stream's few tries
-        await _receiver.AssertNothingAsync(name, TimeSpan.FromMilliseconds(500));
+        await Receiver.AssertNothingAsync(name, TimeSpan.FromMilliseconds(500));
     }
 
     [Fact]
@@ -276,7 +266,7 @@ public sealed class PushDeliveryTests(SetHubServer server) : IAsyncLifetime
         var (tenant, receiver, name, stream) = await NewPushStreamAsync(authorization: null);
         await SetStatusAsync(receiver, stream, "paused");
         await tenant.PublishAsync(TestTenant.Event(Alice, txn: "held"));
-        await _receiver.AssertNothingAsync(name, TimeSpan.FromMilliseconds(700));
+        await Receiver.AssertNothingAsync(name, TimeSpan.FromMilliseconds(700));
 
         await SetStatusAsync(receiver, stream, "enabled");
 
@@ -291,7 +281,7 @@ public sealed class PushDeliveryTests(SetHubServer server) : IAsyncLifetime
         var tenant = await TestTenant.CreateAsync(strict);
         using var receiver = await tenant.AddReceiverAsync();
 
-        foreach (var url in new[] { _receiver.Url("strict"), "https://127.0.0.1/events", "https://10.1.2.3/events", "https://[::1]/events", "https://169.254.169.254/latest" })
+        foreach (var url in new[] { Receiver.Url("strict"), "https://127.0.0.1/events", "https://10.1.2.3/events", "https://[::1]/events", "https://169.254.169.254/latest" })
         {
             using var response = await receiver.SendAsync(HttpMethod.Post, tenant.Endpoint("configuration_endpoint"),
                 $$"""{"delivery":{"method":"urn:ietf:rfc:8935","endpoint_url":"{{url}}"} }""");
@@ -311,10 +301,10 @@ public sealed class PushDeliveryTests(SetHubServer server) : IAsyncLifetime
         var tenant = await TestTenant.CreateAsync(server, """{"default_subjects":"ALL"}""");
         var receiver = await tenant.AddReceiverAsync();
         var name = NewName();
-        var stream = await CreatePushStreamAsync(receiver, _receiver.Url(name), authorization);
+        var stream = await CreatePushStreamAsync(receiver, Receiver.Url(name), authorization);
         if (drainVerification)
         {
-            var verification = await _receiver.NextAsync(name);
+            var verification = await Receiver.NextAsync(name);
             Assert.Equal(TestReceiver.Verification, TestReceiver.Event(await receiver.ValidateSetAsync(verification.Body)).Type);
         }
 
@@ -322,11 +312,9 @@ public sealed class PushDeliveryTests(SetHubServer server) : IAsyncLifetime
     }
 
     private static Task<JsonElement> CreatePushStreamAsync(TestReceiver receiver, string url, string? authorization) =>
-        receiver.CreateStreamAsync(authorization is null
-            ? $$"""{"events_requested":["{{TestReceiver.SessionRevoked}}"],"delivery":{"method":"urn:ietf:rfc:8935","endpoint_url":"{{url}}"} }"""
-            : $$"""{"events_requested":["{{TestReceiver.SessionRevoked}}"],"delivery":{"method":"urn:ietf:rfc:8935","endpoint_url":"{{url}}","authorization_header":"{{authorization}}"} }""");
+        receiver.CreatePushStreamAsync(url, authorization);
 
-    private Task<ReceivedPush> NextEventAsync(string name) => _receiver.NextEventAsync(name);
+    private Task<ReceivedPush> NextEventAsync(string name) => Receiver.NextEventAsync(name);
 
     private async Task<JsonElement> DeadLettersAsync(TestTenant tenant, JsonElement stream)
     {

@@ -5,33 +5,22 @@ namespace SetHub.Tests.Endpoints;
 
 /// <summary>The operator's tenant calls: disabling a tenant (its SSF endpoints and publish API answer 403, nothing of it
 /// is delivered, its data stays) and deleting one (everything it owns goes; its discovery and JWKS answer 404).</summary>
-public sealed class TenantLifecycleTests(SetHubServer server) : IAsyncLifetime
+public sealed class TenantLifecycleTests(SetHubServer server) : PushReceiverTests
 {
-    private const string Alice = """{"format":"email","email":"alice@example.com"}""";
-
-    private TestPushReceiver _receiver = null!;
-
-    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync() => _receiver = await TestPushReceiver.StartAsync();
-
-    public async ValueTask DisposeAsync() => await _receiver.DisposeAsync();
-
     [Fact]
     public async Task DisabledTenant_Answers403Everywhere_DeliversNothing_AndResumesWhenEnabled()
     {
         var tenant = await TestTenant.CreateAsync(server, """{"default_subjects":"ALL"}""");
         using var receiver = await tenant.AddReceiverAsync();
         var name = Guid.NewGuid().ToString("N")[..10];
-        var stream = await receiver.CreateStreamAsync(
-            $$"""{"events_requested":["{{TestReceiver.SessionRevoked}}"],"delivery":{"method":"urn:ietf:rfc:8935","endpoint_url":"{{_receiver.Url(name)}}"} }""");
-        await _receiver.NextAsync(name); // the initial verification
+        var stream = await receiver.CreatePushStreamAsync(Receiver.Url(name));
+        await Receiver.NextAsync(name); // the initial verification
         var streamAdmin = $"/admin/tenants/{tenant.TenantId}/streams/{stream.GetProperty("stream_id").GetString()}";
         using var admin = server.CreateClient(SetHubServer.AdminToken);
 
         // An event waits in the paused stream; the tenant is disabled; the stream is enabled again by the operator.
         await ChangeStatusAsync(admin, streamAdmin, "paused");
-        await _receiver.NextAsync(name); // the stream-updated SET that announces the pause
+        await Receiver.NextAsync(name); // the stream-updated SET that announces the pause
         var queued = await tenant.PublishAsync(TestTenant.Event(Alice));
         using var disable = await admin.PutAsync($"/admin/tenants/{tenant.TenantId}", TestTenant.Json("""{"disabled":true}"""), Cancel);
         Assert.Equal(HttpStatusCode.OK, disable.StatusCode);
@@ -51,7 +40,7 @@ public sealed class TenantLifecycleTests(SetHubServer server) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, jwks.StatusCode);
 
         // Nothing is delivered, and the data stays.
-        await _receiver.AssertNothingAsync(name, TimeSpan.FromSeconds(3));
+        await Receiver.AssertNothingAsync(name, TimeSpan.FromSeconds(3));
         var view = await admin.GetFromJsonElementAsync(streamAdmin);
         Assert.True(view.GetProperty("queue").GetProperty("queued").GetInt32() >= 1);
 
@@ -59,7 +48,7 @@ public sealed class TenantLifecycleTests(SetHubServer server) : IAsyncLifetime
         using var enable = await admin.PutAsync($"/admin/tenants/{tenant.TenantId}", TestTenant.Json("""{"disabled":false}"""), Cancel);
         Assert.Equal(HttpStatusCode.OK, enable.StatusCode);
         var txn = queued.GetProperty("txn").GetString();
-        var delivered = await _receiver.NextEventAsync(name, TimeSpan.FromSeconds(10));
+        var delivered = await Receiver.NextEventAsync(name, TimeSpan.FromSeconds(10));
         Assert.Equal(txn, TestReceiver.Claim(await receiver.ValidateSetAsync(delivered.Body), "txn").GetString());
         using var readAgain = await receiver.SendAsync(HttpMethod.Get, tenant.Endpoint("configuration_endpoint"));
         Assert.Equal(HttpStatusCode.OK, readAgain.StatusCode);

@@ -60,6 +60,12 @@ public sealed class TestReceiver(SetHubServer server, TestTenant tenant, string 
         return stream;
     }
 
+    /// <summary>Creates a push stream (RFC 8935) for session-revoked events to <paramref name="url"/> and asserts 201.</summary>
+    public Task<JsonElement> CreatePushStreamAsync(string url, string? authorization = null) =>
+        CreateStreamAsync(authorization is null
+            ? $$"""{"events_requested":["{{SessionRevoked}}"],"delivery":{"method":"urn:ietf:rfc:8935","endpoint_url":"{{url}}"} }"""
+            : $$"""{"events_requested":["{{SessionRevoked}}"],"delivery":{"method":"urn:ietf:rfc:8935","endpoint_url":"{{url}}","authorization_header":"{{authorization}}"} }""");
+
     /// <summary>Asks for a verification SET and asserts 204.</summary>
     public async Task VerifyAsync(string streamId, string? state)
     {
