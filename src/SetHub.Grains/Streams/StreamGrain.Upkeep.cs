@@ -75,11 +75,12 @@ internal sealed partial class StreamGrain
     private DateTimeOffset? TraceTime() => _delivery.TraceRetention > TimeSpan.Zero ? _time.GetUtcNow() : null;
 
     // Delivered SETs past the trace retention go, at most once per TracePurgeInterval per activation (the reminder
-    // brings every stream here; the trace itself hides what is older than the retention, whenever the purge runs).
+    // brings every stream here; the trace itself hides what is older than the retention, whenever the purge runs). It
+    // runs with a retention of 0 too: what an earlier, longer retention kept goes then.
     private void PurgeTrace()
     {
         var now = _time.GetUtcNow();
-        if (_delivery.TraceRetention > TimeSpan.Zero && now >= _nextTracePurgeAt)
+        if (now >= _nextTracePurgeAt)
         {
             _nextTracePurgeAt = now + TracePurgeInterval;
             RecordInBackground(new LogWrite { PurgeDoneBefore = now - _delivery.TraceRetention });

@@ -75,9 +75,10 @@ internal sealed class PushDispatcher(IPushTransport transport, TenantSnapshots t
         {
             return NotSent;
         }
-        catch (Exception exception) when (exception is not OperationCanceledException)
+        catch (Exception exception)
         {
-            // The tenant's snapshot could not be fetched (its grain unreachable for now): try again later.
+            // The tenant's snapshot could not be fetched (its grain unreachable for now): try again later. A sender that
+            // let this escape would stop for good.
             return new PushOutcome(PushOutcomeKind.Retryable, $"not sent: the tenant could not be checked ({exception.GetType().Name})");
         }
     }
