@@ -33,6 +33,10 @@ public sealed class EventTraceTests(SetHubServer server) : PushReceiverTests
         Assert.True(push.TryGetProperty("delivered_at", out _));
         Assert.Equal(("poll", "queued"), (Set(trace, pollStream).GetProperty("lane").GetString(), State(trace, pollStream)));
 
+        var pollView = await admin.GetFromJsonElementAsync($"/admin/tenants/{tenant.TenantId}/streams/{pollStream.GetProperty("stream_id").GetString()}");
+        Assert.Equal(0, pollView.GetProperty("delivery_state").GetProperty("consecutive_failures").GetInt32());
+        Assert.False(pollView.GetProperty("delivery_state").TryGetProperty("next_retry_at", out _)); // a poll stream has no push backoff
+
         var (jti, _) = Assert.Single(TestReceiver.Sets(await pollReceiver.PollAsync(pollStream)));
         var inFlight = await admin.GetFromJsonElementAsync($"/admin/tenants/{tenant.TenantId}/sets/{jti}");
         Assert.Equal(("in_flight", txn), (inFlight.GetProperty("state").GetString(), inFlight.GetProperty("txn").GetString()));
