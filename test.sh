@@ -79,50 +79,18 @@ free_port() {
 
 # Azurite, the Azure Storage emulator, for the AzureStorage mode's tests: the version locked in tools/azurite, on free
 # loopback ports, with a throwaway data folder.
+. tools/azurite/azurite.sh
 start_azurite() {
-  if ! command -v npm >/dev/null && [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
-    echo "== installing Node.js and npm"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm >/dev/null 2>&1 \
-      || { apt-get update -q >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm >/dev/null 2>&1; }
-  fi
-  if ! command -v npm >/dev/null; then
-    echo "npm is not installed and could not be installed."
-    return 1
-  fi
-  local azurite=tools/azurite/node_modules/.bin/azurite
-  if [ ! -x "$azurite" ] || [ tools/azurite/package-lock.json -nt tools/azurite/node_modules/.package-lock.json ]; then
-    echo "== installing Azurite (npm ci in tools/azurite)"
-    npm ci --prefix tools/azurite --no-audit --no-fund --loglevel=error >/dev/null || return 1
-  fi
-
   local blob queue table
   blob=$(free_port)
   while queue=$(free_port); [ "$queue" = "$blob" ]; do :; done
   while table=$(free_port); [ "$table" = "$blob" ] || [ "$table" = "$queue" ]; do :; done
   azurite_data="$(mktemp -d /tmp/sethub-azurite.XXXXXX)"
-  "$azurite" --silent --disableTelemetry --skipApiVersionCheck --location "$azurite_data" \
-    --blobHost 127.0.0.1 --blobPort "$blob" --queueHost 127.0.0.1 --queuePort "$queue" \
-    --tableHost 127.0.0.1 --tablePort "$table" > "$azurite_data/azurite.log" 2>&1 &
-  azurite_pid=$!
-  local waited
-  for waited in $(seq 1 100); do
-    if (echo >"/dev/tcp/127.0.0.1/$table") >/dev/null 2>&1 && (echo >"/dev/tcp/127.0.0.1/$blob") >/dev/null 2>&1; then
-      break
-    fi
-    if ! kill -0 "$azurite_pid" 2>/dev/null || [ "$waited" -eq 100 ]; then
-      cat "$azurite_data/azurite.log"
-      return 1
-    fi
-    sleep 0.2
-  done
-
-  # The emulator's well-known development account (https://learn.microsoft.com/azure/storage/common/storage-use-azurite).
-  local account=devstoreaccount1
-  local key="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
-  export SETHUB_TEST_AZURITE="DefaultEndpointsProtocol=http;AccountName=$account;AccountKey=$key;BlobEndpoint=http://127.0.0.1:$blob/$account;QueueEndpoint=http://127.0.0.1:$queue/$account;TableEndpoint=http://127.0.0.1:$table/$account;"
+  start_azurite_on "$azurite_data" "$azurite_data/azurite.log" "$blob" "$queue" "$table" || return 1
+  export SETHUB_TEST_AZURITE="$azurite_connection"
   export SETHUB_TEST_AZURITE_PID="$azurite_pid"
-  export SETHUB_TEST_AZURITE_BIN="$PWD/$azurite"
-  echo "== Azurite $("$azurite" --version) on 127.0.0.1 (blob $blob, table $table)"
+  export SETHUB_TEST_AZURITE_BIN="$PWD/$azurite_bin"
+  echo "== Azurite $("$azurite_bin" --version) on 127.0.0.1 (blob $blob, table $table)"
 }
 
 configuration="${CONFIGURATION:-Release}"

@@ -109,49 +109,12 @@ start_postgres() {
 # A throwaway Azurite, the Azure Storage emulator (the version locked in tools/azurite, like test.sh's), on free
 # loopback ports with its data in the work folder, for the AzureStorage mode. One Node.js process: its pid is the
 # bench's to measure (the bin script's "#!/usr/bin/env node" execs node in place).
+. tools/azurite/azurite.sh
 start_azurite() {
-  if ! command -v npm >/dev/null && [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
-    echo "== installing Node.js and npm"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm >/dev/null 2>&1 \
-      || { apt-get update -q >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm >/dev/null 2>&1; }
-  fi
-  local azurite=tools/azurite/node_modules/.bin/azurite
-  if [ ! -x "$azurite" ] || [ tools/azurite/package-lock.json -nt tools/azurite/node_modules/.package-lock.json ]; then
-    if ! command -v npm >/dev/null; then
-      echo "npm is not installed and could not be installed: Azurite cannot be installed."
-      return 1
-    fi
-    echo "== installing Azurite (npm ci in tools/azurite)"
-    npm ci --prefix tools/azurite --no-audit --no-fund --loglevel=error >/dev/null || return 1
-  fi
-
   local blob queue table
   blob=$(free_port) && queue=$(free_port "$blob") && table=$(free_port "$blob" "$queue") || { echo "No free ports for Azurite."; return 1; }
-  local data="$work/azurite"
-  mkdir -p "$data"
-  "$azurite" --silent --disableTelemetry --skipApiVersionCheck --location "$data" \
-    --blobHost 127.0.0.1 --blobPort "$blob" --queueHost 127.0.0.1 --queuePort "$queue" \
-    --tableHost 127.0.0.1 --tablePort "$table" >"$work/azurite.log" 2>&1 &
-  azurite_pid=$!
-  local waited
-  for waited in $(seq 1 150); do
-    if (echo >"/dev/tcp/127.0.0.1/$blob") >/dev/null 2>&1 && (echo >"/dev/tcp/127.0.0.1/$queue") >/dev/null 2>&1 \
-      && (echo >"/dev/tcp/127.0.0.1/$table") >/dev/null 2>&1; then
-      break
-    fi
-    if ! kill -0 "$azurite_pid" 2>/dev/null || [ "$waited" -eq 150 ]; then
-      echo "Azurite did not start:"
-      cat "$work/azurite.log"
-      return 1
-    fi
-    sleep 0.2
-  done
-
-  # The emulator's well-known development account (https://learn.microsoft.com/azure/storage/common/storage-use-azurite).
-  local account=devstoreaccount1
-  local key="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
-  azurite_connection="DefaultEndpointsProtocol=http;AccountName=$account;AccountKey=$key;BlobEndpoint=http://127.0.0.1:$blob/$account;QueueEndpoint=http://127.0.0.1:$queue/$account;TableEndpoint=http://127.0.0.1:$table/$account;"
-  azurite_version="Azurite $("$azurite" --version 2>/dev/null), Node.js $(node --version 2>/dev/null)"
+  start_azurite_on "$work/azurite" "$work/azurite.log" "$blob" "$queue" "$table" || return 1
+  azurite_version="Azurite $("$azurite_bin" --version 2>/dev/null), Node.js $(node --version 2>/dev/null)"
   echo "== $azurite_version on 127.0.0.1 (blob $blob, queue $queue, table $table; pid $azurite_pid)"
 }
 
