@@ -45,20 +45,21 @@ public sealed record DeadLetter(string Jti, string EventType, DateTimeOffset Cre
 /// remembers.</param>
 public sealed record LogCounts(int Queued, int QueuedControl, int DeadLettered, DateTimeOffset? LastDoneAt = null);
 
-/// <summary>Where a SET of a stream's log stands, as stored.</summary>
+/// <summary>Where a SET of a stream's log stands, as stored. The values are what every store writes in its state
+/// column or property.</summary>
 public enum LoggedSetState
 {
     /// <summary>Waiting to be delivered (or acknowledged).</summary>
-    Queued,
+    Queued = 0,
 
     /// <summary>Dead-lettered.</summary>
-    DeadLettered,
+    DeadLettered = 1,
 
     /// <summary>Pushed and accepted by the receiver.</summary>
-    Delivered,
+    Delivered = 2,
 
     /// <summary>Polled and acknowledged by the receiver.</summary>
-    Acknowledged,
+    Acknowledged = 3,
 }
 
 /// <summary>A SET as the event trace finds it in a stream's log: queued, dead-lettered, or done and kept for

@@ -233,7 +233,7 @@ internal sealed partial class StreamGrain : Grain, IStreamGrain, IRemindable
         await FlushWritesAsync();
         var counts = await _log.CountAsync(_key);
         var held = config.Status == StreamStatus.Paused ? counts.Queued - counts.QueuedControl : 0;
-        var lastSuccess = _lastSuccessAt > counts.LastDoneAt || counts.LastDoneAt is null ? _lastSuccessAt : counts.LastDoneAt;
+        var lastSuccess = counts.LastDoneAt > _lastSuccessAt || _lastSuccessAt is null ? counts.LastDoneAt : _lastSuccessAt; // the later
         var backoff = IsPushStream && _failures > 0; // a new stream's first-push delay or a tenant hold is no retry
         var delivery = new DeliveryState(lastSuccess, _failures, backoff ? _nextAttemptAt : null, backoff ? _lastError : null);
         return Outcome<StreamOverview>.Success(new StreamOverview(View(), counts.Queued, held, counts.DeadLettered, delivery));

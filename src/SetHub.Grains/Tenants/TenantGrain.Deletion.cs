@@ -47,6 +47,8 @@ internal sealed partial class TenantGrain
         DeactivateOnIdle();
     }
 
+    // Like ForgetRowAsync without its broadcast per stream: the tenant is gone for every silo already, and the one
+    // broadcast at the end drops its directory.
     private async Task DeleteStreamOfDeletedTenantAsync(string streamId)
     {
         using var turn = await TurnAsync(streamId);

@@ -21,16 +21,16 @@ internal static class LogEntities
     public const string HeadKey = "h";
 
     /// <summary>The state of a queued SET.</summary>
-    public const int Queued = 0;
+    public const int Queued = (int)LoggedSetState.Queued;
 
     /// <summary>The state of a dead letter.</summary>
-    public const int Dead = 1;
+    public const int Dead = (int)LoggedSetState.DeadLettered;
 
     /// <summary>The state of a SET pushed and accepted, kept (without its token) for the trace retention.</summary>
-    public const int Delivered = 2;
+    public const int Delivered = (int)LoggedSetState.Delivered;
 
     /// <summary>The state of a SET polled and acknowledged, kept like <see cref="Delivered"/>.</summary>
-    public const int Acknowledged = 3;
+    public const int Acknowledged = (int)LoggedSetState.Acknowledged;
 
     /// <summary>The most characters of token one string property holds (64 KiB of UTF-16).</summary>
     public const int TokenChunkLength = 32 * 1024;
@@ -104,13 +104,7 @@ internal static class LogEntities
         row.GetString("Txn"),
         row.GetText("EventType"),
         row.GetFlag("IsControl"),
-        (row.GetInt32("State") ?? Queued) switch
-        {
-            Queued => LoggedSetState.Queued,
-            Dead => LoggedSetState.DeadLettered,
-            Delivered => LoggedSetState.Delivered,
-            _ => LoggedSetState.Acknowledged,
-        },
+        (LoggedSetState)(row.GetInt32("State") ?? Queued),
         row.GetTime("CreatedAt"),
         row.GetDateTimeOffset("DoneAt"),
         row.GetInt32("Attempts") ?? 0,

@@ -7,27 +7,18 @@ namespace SetHub.Storage.Relational.SetLog;
 internal static class LogStates
 {
     /// <summary>Waiting for delivery or acknowledgement.</summary>
-    public const int Queued = 0;
+    public const int Queued = (int)LoggedSetState.Queued;
 
     /// <summary>Dead-lettered, kept with its last error.</summary>
-    public const int Dead = 1;
+    public const int Dead = (int)LoggedSetState.DeadLettered;
 
     /// <summary>Pushed and accepted; kept (without its token) for the trace retention. The partial index
     /// <c>set_log_done</c> is on this state and <see cref="Acknowledged"/>.</summary>
-    public const int Delivered = 2;
+    public const int Delivered = (int)LoggedSetState.Delivered;
 
     /// <summary>Polled and acknowledged; kept like <see cref="Delivered"/>.</summary>
-    public const int Acknowledged = 3;
+    public const int Acknowledged = (int)LoggedSetState.Acknowledged;
 
     /// <summary>The state a removal leaves a SET in.</summary>
     public static int DoneState(bool acknowledged) => acknowledged ? Acknowledged : Delivered;
-
-    /// <summary>The state as Core names it.</summary>
-    public static LoggedSetState ToLoggedState(int state) => state switch
-    {
-        Queued => LoggedSetState.Queued,
-        Dead => LoggedSetState.DeadLettered,
-        Delivered => LoggedSetState.Delivered,
-        _ => LoggedSetState.Acknowledged,
-    };
 }

@@ -84,7 +84,7 @@ public sealed class RelationalSetLog(RelationalDatabase database, LogCommitter c
             .With("@jti", jti)
             .QueryAsync(
                 reader => new LoggedSet(reader.GetString(0), reader.GetInt64(1), reader.GetString(2), reader.GetNullableString(3), reader.GetString(4),
-                    reader.GetBoolean(5), ToLoggedState(reader.GetInt32(6)), reader.GetTime(7), reader.GetNullableTime(8), reader.GetInt32(9), reader.GetNullableString(10), reader.GetNullableString(11)),
+                    reader.GetBoolean(5), (LoggedSetState)reader.GetInt32(6), reader.GetTime(7), reader.GetNullableTime(8), reader.GetInt32(9), reader.GetNullableString(10), reader.GetNullableString(11)),
                 cancellationToken);
     }
 

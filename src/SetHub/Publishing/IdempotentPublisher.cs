@@ -47,7 +47,7 @@ internal sealed class IdempotentPublisher(Publisher publisher, IIdempotencyStore
                 };
         }
 
-        var published = await publisher.PublishAsync(tenantId, body, cancellationToken, stored.Transaction);
+        var published = await publisher.PublishAsync(tenantId, request.Value, stored.Transaction, cancellationToken);
         if (published.IsSuccess)
         {
             await store.CompleteAsync(tenantId, key, stored.Transaction, published.Value.Streams, CancellationToken.None);

@@ -36,15 +36,17 @@ internal sealed class Publisher(IGrainFactory grains, StreamGrainReferences stre
     // dead node to be declared dead, well inside a publisher's own timeout.
     private static readonly TimeSpan RetryBudget = TimeSpan.FromSeconds(5);
 
-    /// <summary>Publishes; <paramref name="transaction"/> is the <c>txn</c> when the body names none (else a new one).</summary>
-    public async Task<Result<PublishResult>> PublishAsync(string tenantId, JsonElement body, CancellationToken cancellationToken, string? transaction = null)
+    /// <summary>Publishes a publish body.</summary>
+    public async Task<Result<PublishResult>> PublishAsync(string tenantId, JsonElement body, CancellationToken cancellationToken)
     {
         var parsed = PublishRequest.Parse(body);
-        if (!parsed.IsSuccess)
-        {
-            return parsed.Error;
-        }
+        return parsed.IsSuccess ? await PublishAsync(tenantId, parsed.Value, transaction: null, cancellationToken) : parsed.Error;
+    }
 
+    /// <summary>Publishes a parsed request; <paramref name="transaction"/> is the <c>txn</c> when the request names none
+    /// (else a new one).</summary>
+    public async Task<Result<PublishResult>> PublishAsync(string tenantId, PublishRequest request, string? transaction, CancellationToken cancellationToken)
+    {
         if (await snapshots.GetAsync(tenantId) is not { } view)
         {
             return OperationError.NotFound($"No tenant '{tenantId}'.");
@@ -55,7 +57,6 @@ internal sealed class Publisher(IGrainFactory grains, StreamGrainReferences stre
             return OperationError.Forbidden($"The tenant '{tenantId}' is disabled: it takes no events.");
         }
 
-        var request = parsed.Value;
         transaction = request.Transaction ?? transaction ?? Identifiers.New(time);
         var subjects = SubjectKeys.IndexKeys(request.Subject).Select(indexKey => grains.GetGrain<ISubjectGrain>(SubjectGrainKeys.For(tenantId, indexKey))).ToArray();
         var deadline = time.GetUtcNow() + RetryBudget;
