@@ -76,8 +76,9 @@ public sealed class EventTraceTests(SetHubServer server) : PushReceiverTests
         await Receiver.NextAsync(name);
         using var admin = server.CreateClient(tenant.Token);
         var streamView = $"/admin/tenants/{tenant.TenantId}/streams/{stream.GetProperty("stream_id").GetString()}";
-        var healthy = await admin.GetFromJsonElementAsync(streamView);
-        Assert.True(healthy.GetProperty("delivery_state").TryGetProperty("last_success_at", out _)); // the verification
+        // The verification's success is recorded once the hub has read the receiver's answer, a moment after it arrived.
+        var healthy = await WaitForAsync(admin, streamView, view => view.GetProperty("delivery_state").TryGetProperty("last_success_at", out _));
+        Assert.True(healthy.GetProperty("delivery_state").TryGetProperty("last_success_at", out _));
         Receiver.Script(name, ReceiverBehavior.Unavailable, ReceiverBehavior.Unavailable, ReceiverBehavior.Unavailable, ReceiverBehavior.Unavailable);
 
         var txn = (await tenant.PublishAsync(TestTenant.Event(Alice))).GetProperty("txn").GetString()!;
